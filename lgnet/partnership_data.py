@@ -1,0 +1,38 @@
+"""The in-memory shape of a partnership dataset, shared by ingestion, simulation and the analyses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+NATURES = ("frontline", "administrative", "mixed")
+
+
+@dataclass
+class PartnershipData:
+    """Partnerships and their member councils for one dataset year.
+
+    partnerships: one row per partnership: partnership_id, name, nature (one of NATURES), function, ...
+    memberships:  one row per (partnership, council): partnership_id, code (GSS code valid in ``year``),
+                  council_name_as_written (the string the source used, where there was one)
+    dataset:      "documented", "simulated" or the path the data came from
+    simulated:    True for the simulated stand-in: pages must never present it as a finding
+    meta:         provenance, calibration targets and achieved values, name mappings applied, ...
+    """
+
+    partnerships: pd.DataFrame
+    memberships: pd.DataFrame
+    year: int
+    dataset: str
+    simulated: bool = False
+    meta: dict = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        """A short human label for pages and tables."""
+        if self.simulated:
+            return f"simulated stand-in ({self.year} councils)"
+        if self.dataset == "documented":
+            return "documented sample (153 real partnerships, c. 2017)"
+        return f"partnership file {self.dataset} ({self.year} councils)"
