@@ -49,6 +49,9 @@ def main(argv: list[str] | None = None) -> int:
     except LgnetError as exc:
         print(f"lgnet {args.command}: error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # output piped into e.g. `head`: stop quietly
+        sys.stderr.close()
+        return 0
 
 
 if __name__ == "__main__":
