@@ -527,8 +527,25 @@ def read_tidy(folder_or_pair, year: int = DOCUMENTED_YEAR, *, councils: pd.DataF
         source = f"{_display(p_path)} + {_display(m_path)}"
     else:
         source = _display(folder_or_pair)
-    return _finish(source, partnerships, memberships, exclusions, mappings, nature_mappings, ctx,
+    data = _finish(source, partnerships, memberships, exclusions, mappings, nature_mappings, ctx,
                    dataset or source, [_display(p_path), _display(m_path)])
+    _carry_simulation_marker(data, Path(p_path).parent, p_table)
+    return data
+
+
+def _carry_simulation_marker(data: PartnershipData, folder: Path, partnerships: pd.DataFrame) -> None:
+    """A folder written by `lgnet simulate` stays marked as simulated when read back by path."""
+    sidecar = folder / "simulation.json"
+    flagged = "simulated" in partnerships.columns and partnerships["simulated"].astype(str).str.lower().eq("true").all()
+    if sidecar.is_file():
+        import json
+
+        info = json.loads(sidecar.read_text())
+        if info.get("marker") == "SIMULATED":
+            data.simulated = True
+            data.meta["simulation"] = info
+    elif flagged:
+        data.simulated = True
 
 
 def read_wide(path, year: int = DOCUMENTED_YEAR, *, sheet: str | int = 0, councils: pd.DataFrame | None = None,

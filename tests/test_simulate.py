@@ -435,6 +435,7 @@ def test_cli_on_real_councils(raw_data, tmp_path, capsys):
     # the tidy folder reads back through the project's own ingestion, every membership matched
     back = load_partnerships(out, 2017)
     assert len(back.partnerships) == 338
+    assert back.simulated and back.meta["simulation"]["marker"] == "SIMULATED"
     original = pd.read_csv(out / "memberships.csv")
     assert sorted(zip(back.memberships["partnership_id"], back.memberships["code"])) == sorted(
         zip(original["partnership_id"], original["code"]))
