@@ -1,0 +1,780 @@
+"""MRQAP with double semi-partialling, and logistic QAP, on square node-by-node matrices.
+
+The model is an ordinary least-squares regression over the dyads of a network: for undirected
+data each unordered pair {i, j} once (the upper triangle), for directed data every ordered pair
+(i, j) with i != j. The diagonal is never used. Inference is by permuting node labels (QAP).
+
+``mrqap(..., method="dsp")`` -- Dekker, Krackhardt & Snijders (2007) double semi-partialling, the
+same test as R ``sna::netlm(nullhyp="qapspp")``: for each term k (the intercept included, as in
+sna) the column x_k is regressed on the other columns, the residual e_k is permuted (the same
+node permutation applied to rows and columns) and y is regressed on the other columns plus the
+permuted residual; the test statistic is that regression's t-value of the permuted column.
+``method="y"`` permutes y instead (sna ``nullhyp="qapy"``).
+
+``logistic_qap`` fits a logistic regression over the dyads of a 0/1 response and tests each
+term by permuting y (sna ``netlogit(nullhyp="qapy")``), with the Wald z-value as the statistic.
+
+Speed. A node permutation maps dyads to dyads, so permuting a matrix is a gather of its dyad
+vector through an index map. For a block of permutations the maps are built once, every
+residual e_k is gathered through them, and all inner products the DSP t-values need are one
+matrix product per term: by Frisch-Waugh-Lovell the t-value of the permuted column in the
+regression of y on [X_-k, e_k^pi] follows from X_-k' e_k^pi and y' e_k^pi alone (see
+``_dsp_t_values``). Memory is bounded by ``memory_mb`` (blocks of permutations and, for very
+large networks, chunks of dyads).
+
+p-values. Two-sided: the share of permutations whose |statistic| is at least the observed
+|statistic| (``include_observed=False``, sna's ``pgreqabs``); with ``include_observed=True`` the
+observed statistic counts as one of the permutations, (b + 1) / (N + 1). The same permutations
+are used for every term. A relative tolerance of 1e-9 treats numerically equal statistics as
+ties.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+from tqdm.auto import tqdm
+
+INTERCEPT = "(intercept)"
+TIE_RTOL = 1e-9
+DEFAULT_MEMORY_MB = 256
+
+__all__ = [
+    "INTERCEPT",
+    "QAPResult",
+    "dyads",
+    "vectorise",
+    "permutation_dyad_map",
+    "mrqap",
+    "logistic_qap",
+    "qap_correlation",
+]
+
+
+# --------------------------------------------------------------------------------------------
+# dyads
+# --------------------------------------------------------------------------------------------
+def dyads(n: int, directed: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Row and column index arrays of the dyads of an n-node network.
+
+    Undirected: the upper triangle (i < j), row by row. Directed: every (i, j) with i != j, row by row.
+    """
+    if n < 2:
+        raise ValueError(f"a network needs at least 2 nodes, got n={n}")
+    if directed:
+        i, j = np.nonzero(~np.eye(n, dtype=bool))
+        return i.astype(np.intp), j.astype(np.intp)
+    i, j = np.triu_indices(n, 1)
+    return i.astype(np.intp), j.astype(np.intp)
+
+
+def vectorise(M: np.ndarray, idx: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+    """The dyad vector of matrix M for the index arrays from ``dyads``."""
+    return np.asarray(M, dtype=float)[idx[0], idx[1]]
+
+
+def _position_matrix(n: int, idx: tuple[np.ndarray, np.ndarray], directed: bool) -> np.ndarray:
+    """n x n matrix holding, for each cell, the position of its dyad in the dyad vector (flattened)."""
+    pos = np.zeros((n, n), dtype=np.intp)
+    k = np.arange(idx[0].size, dtype=np.intp)
+    pos[idx[0], idx[1]] = k
+    if not directed:
+        pos[idx[1], idx[0]] = k
+    return pos.ravel()
+
+
+def permutation_dyad_map(perm: np.ndarray, idx: tuple[np.ndarray, np.ndarray], directed: bool = False) -> np.ndarray:
+    """Index map d -> position of dyad (perm[i_d], perm[j_d]): ``v[map]`` is the dyad vector of M[perm][:, perm]."""
+    perm = np.asarray(perm, dtype=np.intp)
+    n = perm.size
+    pos = _position_matrix(n, idx, directed)
+    return pos[perm[idx[0]] * n + perm[idx[1]]]
+
+
+# --------------------------------------------------------------------------------------------
+# result
+# --------------------------------------------------------------------------------------------
+@dataclass
+class QAPResult:
+    """Coefficients, permutation and classical p-values, fit statistics and the run's settings.
+
+    ``statistic`` holds the observed test statistics (t-values for OLS, Wald z-values for logistic);
+    ``null_distribution`` the permutation statistics (permutations x terms).
+    """
+
+    terms: list[str]
+    estimate: np.ndarray
+    std_error: np.ndarray
+    statistic: np.ndarray
+    p_value: np.ndarray
+    p_classical: np.ndarray
+    n_nodes: int
+    n_dyads: int
+    permutations: int
+    seed: int
+    method: str
+    model: str  # "ols" or "logit"
+    directed: bool
+    include_observed: bool = False
+    r_squared: float | None = None
+    adj_r_squared: float | None = None
+    deviance: float | None = None
+    null_deviance: float | None = None
+    null_distribution: np.ndarray | None = field(default=None, repr=False)
+
+    def table(self) -> pd.DataFrame:
+        """term, estimate, std_error, t (z for logistic), p_value (permutation, two-sided), p_classical."""
+        stat_name = "t" if self.model == "ols" else "z"
+        return pd.DataFrame(
+            {
+                "term": list(self.terms),
+                "estimate": self.estimate,
+                "std_error": self.std_error,
+                stat_name: self.statistic,
+                "p_value": self.p_value,
+                "p_classical": self.p_classical,
+            }
+        )
+
+    def to_dict(self) -> dict:
+        """The JSON schema of ``lgnet mrqap --json``.
+
+        OLS: {"r_squared", "n_dyads", "permutations", "seed", "coefficients": [{"term", "estimate", "p_value"}]};
+        logistic: "null_deviance" and "deviance" in place of "r_squared".
+        """
+        out: dict = {}
+        if self.model == "ols":
+            out["r_squared"] = float(self.r_squared)
+        else:
+            out["null_deviance"] = float(self.null_deviance)
+            out["deviance"] = float(self.deviance)
+        out["n_dyads"] = int(self.n_dyads)
+        out["permutations"] = int(self.permutations)
+        out["seed"] = int(self.seed)
+        out["coefficients"] = [
+            {"term": str(t), "estimate": float(b), "p_value": float(p)}
+            for t, b, p in zip(self.terms, self.estimate, self.p_value)
+        ]
+        return out
+
+    def summary(self) -> str:
+        """A printable report: settings, fit statistics and the coefficient table."""
+        kind = {"dsp": "MRQAP, double semi-partialling (Dekker et al. 2007)", "y": "QAP, Y-permutation"}[self.method]
+        lines = [
+            f"{'Logistic ' if self.model == 'logit' else ''}{kind}",
+            f"nodes: {self.n_nodes}   dyads: {self.n_dyads} ({'directed' if self.directed else 'undirected'})   "
+            f"permutations: {self.permutations}   seed: {self.seed}",
+        ]
+        if self.model == "ols":
+            lines.append(f"R²: {self.r_squared:.4f}   adjusted R²: {self.adj_r_squared:.4f}")
+        else:
+            lines.append(f"null deviance: {self.null_deviance:.3f}   deviance: {self.deviance:.3f}")
+        with pd.option_context("display.width", 120, "display.max_columns", 10):
+            lines.append(self.table().to_string(index=False, float_format=lambda v: f"{v:.6g}"))
+        lines.append("p_value: two-sided permutation p-value; p_classical: "
+                     + ("t-test" if self.model == "ols" else "Wald z-test") + " assuming independent dyads.")
+        return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------------------------
+# input checks
+# --------------------------------------------------------------------------------------------
+def _as_square(M, name: str, n: int | None) -> np.ndarray:
+    try:
+        A = np.asarray(M, dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{name}: not a numeric matrix ({exc})") from None
+    if A.ndim != 2 or A.shape[0] != A.shape[1]:
+        raise ValueError(f"{name}: must be a square matrix, got shape {A.shape}")
+    if n is not None and A.shape[0] != n:
+        raise ValueError(f"{name}: has {A.shape[0]} nodes but the response has {n}; all matrices must have the same nodes")
+    bad = ~np.isfinite(A)
+    np.fill_diagonal(bad, False)  # the diagonal is never used
+    if bad.any():
+        i, j = np.argwhere(bad)[0]
+        raise ValueError(f"{name}: {int(bad.sum())} missing or non-finite cell(s), first at row {i}, column {j} "
+                         f"(value {A[i, j]}); fill or drop those nodes before the analysis")
+    return A
+
+
+def _check_symmetric(A: np.ndarray, name: str) -> None:
+    n = A.shape[0]
+    step = max(1, 2**22 // n)  # blocks of rows: bounded memory for large n
+    for r0 in range(0, n, step):
+        a, b = A[r0 : r0 + step], A[:, r0 : r0 + step].T
+        if np.allclose(a, b, rtol=1e-10, atol=1e-12):
+            continue
+        bad = ~np.isclose(a, b, rtol=1e-10, atol=1e-12)
+        i, j = np.argwhere(bad)[0]
+        i += r0
+        raise ValueError(f"{name}: not symmetric (cell [{i}, {j}] = {A[i, j]} but [{j}, {i}] = {A[j, i]}); "
+                         "undirected analysis uses each pair once - pass directed=True (--directed) for directed data")
+
+
+def _named_predictors(xs) -> tuple[list[str], list]:
+    if isinstance(xs, Mapping):
+        names = [str(k) for k in xs]
+        mats = list(xs.values())
+    elif isinstance(xs, np.ndarray) and xs.ndim == 2:
+        names, mats = ["x1"], [xs]
+    elif isinstance(xs, (Sequence, np.ndarray)):
+        mats = list(xs)
+        names = [f"x{i + 1}" for i in range(len(mats))]
+    else:
+        raise ValueError("xs must be a dict name -> matrix or a list of matrices")
+    if not mats:
+        raise ValueError("at least one predictor matrix is needed")
+    if INTERCEPT in names:
+        raise ValueError(f"{INTERCEPT!r} is reserved for the intercept; rename that predictor")
+    if len(set(names)) != len(names):
+        raise ValueError(f"predictor names must be unique, got {names}")
+    return names, mats
+
+
+def _prepare(y, xs, directed: bool):
+    """Validated dyad data: (terms incl. intercept, Zt, idx, n) with Zt = [y, 1, x_1, ...] as rows (dyads along).
+
+    y = Zt[0] and the design matrix X = Zt[1:].T (a view).
+    """
+    Y = _as_square(y, "y (response)", None)
+    n = Y.shape[0]
+    names, mats = _named_predictors(xs)
+    Xs = [_as_square(M, f"predictor {nm!r}", n) for nm, M in zip(names, mats)]
+    if not directed:
+        _check_symmetric(Y, "y (response)")
+        for nm, M in zip(names, Xs):
+            _check_symmetric(M, f"predictor {nm!r}")
+    idx = dyads(n, directed)
+    yv = vectorise(Y, idx)
+    if np.ptp(yv) == 0:
+        raise ValueError(f"y (response): constant over the dyads (every value {yv[0]}); nothing to explain")
+    # Z = [y, X] stored as rows (the permutation products use it so); X is a column view of it
+    Zt = np.empty((len(Xs) + 2, yv.size))
+    Zt[0] = yv
+    Zt[1] = 1.0
+    X = Zt[1:].T
+    for k, (nm, M) in enumerate(zip(names, Xs), start=1):
+        X[:, k] = vectorise(M, idx)
+        if np.ptp(X[:, k]) == 0:
+            raise ValueError(f"predictor {nm!r}: constant over the dyads (every value {X[0, k]}); "
+                             "it is collinear with the intercept - drop it")
+    if yv.size <= X.shape[1]:
+        raise ValueError(f"{yv.size} dyads are too few for {X.shape[1]} coefficients")
+    terms = [INTERCEPT, *names]
+    return terms, Zt, idx, n
+
+
+def _check_rank(X: np.ndarray, R: np.ndarray, terms: list[str]) -> None:
+    """ValueError naming the first term that is (nearly) a linear combination of the earlier ones.
+
+    R is the QR factor of X; that of X with unit-norm columns is R / column norms (same Q).
+    """
+    d = np.abs(np.diag(R)) / np.sqrt(np.einsum("ij,ij->j", X, X))
+    if d.min() < 1e-7 * d.max():
+        k = int(np.argmin(d))
+        raise ValueError(f"predictor {terms[k]!r} is (nearly) a linear combination of the terms before it "
+                         f"({', '.join(terms[:k])}); drop it or one of those")
+
+
+# --------------------------------------------------------------------------------------------
+# permutation machinery
+# --------------------------------------------------------------------------------------------
+def _permutation_blocks(rng: np.random.Generator, n: int, permutations: int, block: int):
+    """Yield (start, perms) with perms an (n, b) array; drawn in order so results ignore block size."""
+    start = 0
+    while start < permutations:
+        b = min(block, permutations - start)
+        perms = np.empty((n, b), dtype=np.intp)
+        for c in range(b):
+            perms[:, c] = rng.permutation(n)
+        yield start, perms
+        start += b
+
+
+class _DyadMapper:
+    """Index maps of blocks of node permutations over the dyads, in chunks of dyads.
+
+    Two layouts for the vectors being permuted: "full" keeps each as an n x n matrix (flattened;
+    both triangles filled for undirected data), so the permuted dyad (pi_i, pi_j) is cell
+    pi_i * n + pi_j, read from one row at a time (cache friendly, no lookup); "compact" keeps the
+    dyad vector and looks the cell's dyad position up (half the memory; for very large networks).
+    """
+
+    FULL_LAYOUT_MB = 512
+
+    def __init__(self, n: int, idx, directed: bool, vectors: int = 1):
+        self.n = n
+        self.directed = directed
+        self.i, self.j = idx
+        self.full = vectors * n * n * 8 <= self.FULL_LAYOUT_MB * 2**20
+        self.pos = None if self.full else _position_matrix(n, idx, directed)
+
+    def layout(self, V: np.ndarray) -> np.ndarray:
+        """Rows of dyad vectors (k, m) in this mapper's layout."""
+        V = np.atleast_2d(V)
+        if not self.full:
+            return np.ascontiguousarray(V)
+        out = np.zeros((V.shape[0], self.n * self.n))
+        out[:, self.i * self.n + self.j] = V
+        if not self.directed:
+            out[:, self.j * self.n + self.i] = V
+        return out
+
+    def chunk_map(self, perms: np.ndarray, lo: int, hi: int) -> np.ndarray:
+        """(hi - lo, b) indices, into the layout, of the permuted dyads lo..hi-1 (permutations: columns of perms)."""
+        # mode="clip": the indices are valid by construction, and numpy's default ("raise") buffers the output
+        cells = np.take(perms * self.n, self.i[lo:hi], axis=0, mode="clip")
+        cells += np.take(perms, self.j[lo:hi], axis=0, mode="clip")
+        if self.full:
+            return cells
+        return np.take(self.pos, cells, mode="clip", out=cells)
+
+
+MAX_BATCH = 16  # permutations per block: keeps each matrix product small (single-threaded BLAS; see _run_blocks)
+
+
+def _block_sizes(m: int, permutations: int, memory_mb: float, batch_size: int | None):
+    """(permutations per block, dyads per chunk): a block's working arrays (chunk x block: the index map and
+    one gathered column) stay within memory_mb per worker."""
+    budget = max(memory_mb, 0.001) * 2**20 / 8 / 2
+    if batch_size is None:
+        batch = MAX_BATCH
+    else:
+        batch = int(batch_size)
+        if batch < 1:
+            raise ValueError(f"batch_size must be at least 1, got {batch_size}")
+    batch = max(1, min(batch, permutations))
+    chunk = int(max(256, min(m, budget // batch)))
+    return batch, chunk
+
+
+def _n_workers(workers: int | None) -> int:
+    if workers is None:
+        return max(1, min(2, os.cpu_count() or 1))
+    return max(1, int(workers))
+
+
+def _run_blocks(fn, blocks, workers: int, quiet: bool, total: int, desc: str):
+    """Apply fn(start, perms) to every block (threads: numpy releases the GIL) with a progress bar."""
+    bar = tqdm(total=total, disable=quiet, desc=desc, unit="perm")
+    try:
+        if workers == 1:
+            for start, perms in blocks:
+                fn(start, perms)
+                bar.update(perms.shape[1])
+        else:
+            with ThreadPoolExecutor(workers) as ex:
+                pending = []
+                for start, perms in blocks:
+                    pending.append((ex.submit(fn, start, perms), perms.shape[1]))
+                    if len(pending) >= 2 * workers:
+                        f, b = pending.pop(0)
+                        f.result()
+                        bar.update(b)
+                for f, b in pending:
+                    f.result()
+                    bar.update(b)
+    finally:
+        bar.close()
+
+
+def _two_sided_p(dist: np.ndarray, observed: np.ndarray, include_observed: bool) -> np.ndarray:
+    obs = np.abs(observed)
+    hits = (np.abs(dist) >= obs * (1 - TIE_RTOL)).sum(axis=0)
+    N = dist.shape[0]
+    if include_observed:
+        return (hits + 1) / (N + 1)
+    return hits / N
+
+
+# --------------------------------------------------------------------------------------------
+# OLS
+# --------------------------------------------------------------------------------------------
+@dataclass
+class _OLSFit:
+    beta: np.ndarray
+    se: np.ndarray
+    t: np.ndarray
+    resid: np.ndarray
+    rss: float
+    df: int
+    Q: np.ndarray
+    R: np.ndarray
+    r_squared: float
+    adj_r_squared: float
+
+
+LARGE_DYADS = 2_000_000  # above this many dyads, fit without forming Q (memory; see _ols)
+TSQR_ROWS = 262_144
+
+
+def _r_factor(X: np.ndarray) -> np.ndarray:
+    """R of X = QR without forming Q: QR of blocks of rows, then of the stacked R factors (TSQR)."""
+    Rs = [np.linalg.qr(X[lo : lo + TSQR_ROWS], mode="r") for lo in range(0, X.shape[0], TSQR_ROWS)]
+    return np.linalg.qr(np.vstack(Rs), mode="r") if len(Rs) > 1 else Rs[0]
+
+
+def _ols(yv: np.ndarray, X: np.ndarray, terms: list[str]) -> _OLSFit:
+    """OLS by QR. For more than LARGE_DYADS dyads, Q is not formed (it would be as large as X): R comes
+    from a blocked QR and beta from the semi-normal equations R'R b = X'y with one step of refinement."""
+    m, p = X.shape
+    if m <= LARGE_DYADS:
+        Q, R = np.linalg.qr(X)
+        _check_rank(X, R, terms)
+        beta = _solve_triangular(R, Q.T @ yv)
+        resid = yv - X @ beta
+    else:
+        Q, R = None, _r_factor(X)
+        _check_rank(X, R, terms)
+        beta = np.zeros(p)
+        resid = yv.copy()
+        for _ in range(2):  # solve, then refine once with the residual
+            beta += _solve_triangular(R, _solve_triangular(R.T, X.T @ resid))
+            resid = yv - X @ beta
+    rss = float(resid @ resid)
+    df = m - p
+    Rinv = _solve_triangular(R, np.eye(p))
+    xtx_inv_diag = (Rinv**2).sum(axis=1)
+    sigma2 = rss / df
+    se = np.sqrt(xtx_inv_diag * sigma2)
+    t = beta / se
+    tss = float(((yv - yv.mean()) ** 2).sum())
+    r2 = 1 - rss / tss
+    adj = 1 - (1 - r2) * (m - 1) / df
+    return _OLSFit(beta, se, t, resid, rss, df, Q, R, r2, adj)
+
+
+def _solve_triangular(R: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Solve R x = b for a small upper-triangular R (p x p; p is the number of terms)."""
+    return np.linalg.solve(R, b)
+
+
+@dataclass
+class _DSPTerm:
+    """Precomputed pieces for the DSP statistic of one term k."""
+
+    others: np.ndarray  # column indices of X_-k
+    Rk_T_inv: np.ndarray  # inverse of the transposed R factor of X_-k: ||P_-k v||^2 = ||Rk_T_inv X_-k' v||^2
+    b: np.ndarray  # coefficients of y on X_-k
+    ee: float  # ||e_k||^2
+    yy_o: float  # ||y - X_-k b||^2
+
+
+def _dsp_setup(fit: _OLSFit, X: np.ndarray):
+    """Residuals e_k of every column on the others, and the per-term pieces for the t-values.
+
+    With X = QR and (X'X)^-1 = R^-1 R^-T, X (X'X)^-1 u_k is orthogonal to every x_j (j != k), so
+    e_k = Q R^-T u_k / [(X'X)^-1]_kk. The other pieces come from QR factors of the small R[:, -k].
+    """
+    p = X.shape[1]
+    Rinv = _solve_triangular(fit.R, np.eye(p))
+    d = (Rinv**2).sum(axis=1)  # diag (X'X)^-1
+    A = Rinv.T / d  # column k: R^-T u_k / d_k
+    if fit.Q is not None:
+        Et = np.dot(A.T, fit.Q.T)  # p x m: row k is e_k
+        fit.Q = None  # the largest array; not needed any more
+    else:  # Q = X R^-1
+        Et = np.dot((Rinv @ A).T, X.T)
+    terms = []
+    for k in range(p):
+        others = np.array([c for c in range(p) if c != k], dtype=np.intp)
+        Q2, Rk = np.linalg.qr(fit.R[:, others])  # X_-k = (Q Q2) Rk
+        b = _solve_triangular(Rk, Q2.T @ (fit.R @ fit.beta))  # Q'y = R beta
+        ee = float(1.0 / d[k])  # ||e_k||^2 = 1 / [(X'X)^-1]_kk
+        yy_o = fit.rss + fit.beta[k] ** 2 * ee
+        Rk_T_inv = _solve_triangular(Rk, np.eye(p - 1)).T
+        terms.append(_DSPTerm(others, np.ascontiguousarray(Rk_T_inv), b, ee, yy_o))
+    return Et, terms
+
+
+def _dsp_t_values(H: np.ndarray, terms: list[_DSPTerm], df: int) -> np.ndarray:
+    """t-values of the permuted residual column, from H[j, k, b] = <z_j, e_k^pi_b>, z = [y, X].
+
+    For term k and permutation b, with c = X_-k' e^pi and r = e^pi - P_-k e^pi (FWL):
+      r'r = ||e_k||^2 - ||R_-k^-T c||^2 (a permutation keeps the norm; X_-k = Q_-k R_-k),
+      r'y = y' e^pi - b_k' c,   RSS = ||y - X_-k b_k||^2 - (r'y)^2 / r'r,
+      t = (r'y / sqrt(r'r)) / sqrt(RSS / df).
+    """
+    p = len(terms)
+    out = np.empty((H.shape[2], p))
+    for k, tk in enumerate(terms):
+        c = H[1 + tk.others, k, :]  # (p-1, b)
+        u = tk.Rk_T_inv @ c
+        rr = tk.ee - (u * u).sum(axis=0)
+        ry = H[0, k, :] - tk.b @ c
+        rr = np.maximum(rr, tk.ee * 1e-14)
+        rss = np.maximum(tk.yy_o - ry * ry / rr, tk.yy_o * 1e-15)
+        out[:, k] = ry / np.sqrt(rr) / np.sqrt(rss / df)
+    return out
+
+
+def _gather_products(Zt: np.ndarray, V: np.ndarray, mapper: _DyadMapper, perms: np.ndarray, chunk: int) -> np.ndarray:
+    """H[j, k, b] = sum_d Zt[j, d] * V[k, map_b[d]] for the block of permutations (columns of perms).
+
+    Zt: (q, m) fixed columns; V: (p, m) columns to permute. Done in chunks of dyads.
+    """
+    q, m = Zt.shape
+    p = V.shape[0]
+    b = perms.shape[1]
+    H = np.zeros((q, p, b))
+    G = np.empty((min(chunk, m), b))
+    for lo in range(0, m, chunk):
+        hi = min(m, lo + chunk)
+        mp = mapper.chunk_map(perms, lo, hi)
+        g = G[: hi - lo]
+        Zc = Zt[:, lo:hi]
+        for k in range(p):
+            np.take(V[k], mp, out=g, mode="clip")
+            H[:, k, :] += Zc @ g
+    return H
+
+
+def mrqap(
+    y,
+    xs,
+    *,
+    permutations: int = 2000,
+    seed: int = 0,
+    directed: bool = False,
+    method: str = "dsp",
+    quiet: bool = True,
+    batch_size: int | None = None,
+    include_observed: bool = False,
+    memory_mb: float = DEFAULT_MEMORY_MB,
+    workers: int | None = None,
+    keep_distribution: bool = True,
+) -> QAPResult:
+    """Multiple-regression QAP of matrix y on the predictor matrices xs.
+
+    y, xs:        square n x n arrays (xs: dict name -> matrix, or a list named x1, x2, ...). The diagonal
+                  is ignored; undirected (default) uses each pair once and requires symmetric matrices.
+    permutations: number of node permutations (0: classical results only, p_value NaN).
+    seed:         seed of numpy.random.default_rng; the same seed gives identical results.
+    method:       "dsp" (double semi-partialling, sna qapspp; intercept tested the same way, as sna does)
+                  or "y" (permute y, sna qapy).
+    batch_size:   permutations per block (default 16); dyads are processed in chunks so that a block's
+                  working arrays stay within memory_mb (MB per worker).
+    include_observed: count the observed statistic among the permutations ((b+1)/(N+1)); default False as sna.
+    workers:      threads for the permutation blocks (default min(2, CPUs)); results do not depend on it.
+    """
+    if method not in ("dsp", "y"):
+        raise ValueError(f"method must be 'dsp' or 'y', got {method!r}")
+    permutations = int(permutations)
+    if permutations < 0:
+        raise ValueError(f"permutations must be >= 0, got {permutations}")
+    terms, Zt, idx, n = _prepare(y, xs, directed)
+    yv, X = Zt[0], Zt[1:].T
+    fit = _ols(yv, X, terms)
+    m, p = X.shape
+    p_classical = 2 * stats.t.sf(np.abs(fit.t), fit.df)
+    dist = np.empty((permutations, p))
+    if permutations:
+        rng = np.random.default_rng(seed)
+        if method == "dsp":
+            Et, dsp_terms = _dsp_setup(fit, X)
+            mapper = _DyadMapper(n, idx, directed, vectors=p)
+            Vt = mapper.layout(Et)
+            del Et
+            batch, chunk = _block_sizes(m, permutations, memory_mb, batch_size)
+
+            def run(start, perms):
+                H = _gather_products(Zt, Vt, mapper, perms, chunk)
+                dist[start : start + perms.shape[1]] = _dsp_t_values(H, dsp_terms, fit.df)
+        else:
+            Xt = Zt[1:]
+            mapper = _DyadMapper(n, idx, directed)
+            Vt = mapper.layout(yv)
+            Rinv = _solve_triangular(fit.R, np.eye(p))
+            XtX_inv = Rinv @ Rinv.T
+            xtx_diag = np.diag(XtX_inv)
+            yy = float(yv @ yv)
+            batch, chunk = _block_sizes(m, permutations, memory_mb, batch_size)
+
+            def run(start, perms):
+                H = _gather_products(Xt, Vt, mapper, perms, chunk)[:, 0, :]  # X' y^pi, (p, b)
+                beta = XtX_inv @ H
+                rss = np.maximum(yy - (beta * H).sum(axis=0), 0.0)
+                se = np.sqrt(np.outer(rss / fit.df, xtx_diag))
+                dist[start : start + perms.shape[1]] = beta.T / se
+
+        blocks = _permutation_blocks(rng, n, permutations, batch)
+        _run_blocks(run, blocks, _n_workers(workers), quiet, permutations, f"MRQAP ({method})")
+        p_value = _two_sided_p(dist, fit.t, include_observed)
+    else:
+        p_value = np.full(p, np.nan)
+    return QAPResult(
+        terms=terms, estimate=fit.beta, std_error=fit.se, statistic=fit.t, p_value=p_value,
+        p_classical=p_classical, n_nodes=n, n_dyads=m, permutations=permutations, seed=int(seed),
+        method=method, model="ols", directed=directed, include_observed=include_observed,
+        r_squared=fit.r_squared, adj_r_squared=fit.adj_r_squared,
+        null_distribution=dist if keep_distribution else None,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# logistic
+# --------------------------------------------------------------------------------------------
+def _logit_irls(X: np.ndarray, Y: np.ndarray, *, tol: float = 1e-10, max_iter: int = 50):
+    """Batched IRLS (Newton) logistic regression of every column of Y (m, b) on X (m, p).
+
+    Returns beta (p, b), standard errors (p, b), deviance (b,), converged (b,). X'WX for all
+    columns at once is one product with the m x p(p+1)/2 matrix of column products.
+    """
+    m, p = X.shape
+    b = Y.shape[1]
+    iu = np.triu_indices(p)
+    XX = np.ascontiguousarray((X[:, iu[0]] * X[:, iu[1]]).T)  # (q, m)
+    Xt = np.ascontiguousarray(X.T)
+    ybar = Y.mean(axis=0).clip(1e-6, 1 - 1e-6)
+    beta = np.zeros((p, b))
+    beta[0] = np.log(ybar / (1 - ybar))  # start: intercept-only fit (X[:, 0] is the intercept)
+    dev_old = np.full(b, np.inf)
+    converged = np.zeros(b, dtype=bool)
+    for _ in range(max_iter):
+        eta = X @ beta
+        mu = _expit(eta)
+        w = np.maximum(mu * (1 - mu), 1e-12)
+        A = _unpack_sym(XX @ w, p, iu)  # (b, p, p)
+        g = Xt @ (Y - mu)  # score, (p, b)
+        step = np.linalg.solve(A, g.T[:, :, None])[:, :, 0].T
+        beta = beta + step
+        dev = _logit_deviance(Y, X @ beta)
+        converged = np.abs(dev - dev_old) / (np.abs(dev) + 0.1) < tol
+        dev_old = dev
+        if converged.all() and np.abs(step).max() < 1e-8:
+            break
+    eta = X @ beta
+    mu = _expit(eta)
+    w = np.maximum(mu * (1 - mu), 1e-12)
+    A = _unpack_sym(XX @ w, p, iu)
+    return beta, np.sqrt(_inv_diag(A)), _logit_deviance(Y, eta), converged
+
+
+def _inv_diag(A: np.ndarray) -> np.ndarray:
+    return np.diagonal(np.linalg.inv(A), axis1=1, axis2=2).T
+
+
+def _expit(x):
+    return 0.5 * (1 + np.tanh(0.5 * x))
+
+
+def _unpack_sym(v: np.ndarray, p: int, iu) -> np.ndarray:
+    b = v.shape[1]
+    A = np.empty((b, p, p))
+    A[:, iu[0], iu[1]] = v.T
+    A[:, iu[1], iu[0]] = v.T
+    return A
+
+
+def _logit_deviance(Y: np.ndarray, eta: np.ndarray) -> np.ndarray:
+    # -2 log-likelihood of 0/1 data: 2 * sum(log(1 + exp(eta)) - y * eta)
+    return 2 * (np.logaddexp(0, eta) - Y * eta).sum(axis=0)
+
+
+def logistic_qap(
+    y,
+    xs,
+    *,
+    permutations: int = 2000,
+    seed: int = 0,
+    directed: bool = False,
+    quiet: bool = True,
+    batch_size: int | None = None,
+    include_observed: bool = False,
+    memory_mb: float = DEFAULT_MEMORY_MB,
+    workers: int | None = None,
+    keep_distribution: bool = True,
+) -> QAPResult:
+    """Logistic regression over the dyads of a 0/1 response, with Y-permutation QAP p-values.
+
+    The statistic is the Wald z-value (sna ``netlogit`` default); p_value is two-sided over
+    ``permutations`` relabellings of y's nodes; p_classical is the Wald test. Each permutation is
+    fitted by Newton-IRLS, many permutations at once. Result: deviance and null_deviance, no R².
+    null_deviance is that of the intercept-only model (sna's ``null.deviance`` is that of p = 0.5,
+    because sna calls glm.fit without an intercept: m * 2 log 2).
+    """
+    permutations = int(permutations)
+    if permutations < 0:
+        raise ValueError(f"permutations must be >= 0, got {permutations}")
+    terms, Zt, idx, n = _prepare(y, xs, directed)
+    yv, X = Zt[0], np.ascontiguousarray(Zt[1:].T)
+    _check_rank(X, np.linalg.qr(X, mode="r"), terms)
+    vals = np.unique(yv)
+    if not np.isin(vals, (0.0, 1.0)).all():
+        raise ValueError(f"y (response): logistic QAP needs a 0/1 matrix, found values {vals[:5].tolist()}"
+                         + ("..." if vals.size > 5 else "") + "; binarise it (e.g. y > 0) first")
+    m, p = X.shape
+    beta, se, dev, conv = _logit_irls(X, yv[:, None])
+    beta, se, dev = beta[:, 0], se[:, 0], float(dev[0])
+    if not conv[0] or not np.isfinite(beta).all() or np.abs(beta).max() > 30:
+        raise ValueError("logistic fit did not converge (perfect or quasi-complete separation?): "
+                         f"coefficients {dict(zip(terms, np.round(beta, 3)))}; drop or merge the separating predictor")
+    z = beta / se
+    ybar = yv.mean()
+    null_dev = float(-2 * m * (ybar * np.log(ybar) + (1 - ybar) * np.log(1 - ybar)))
+    dist = np.empty((permutations, p))
+    if permutations:
+        rng = np.random.default_rng(seed)
+        mapper = _DyadMapper(n, idx, directed)
+        yl = mapper.layout(yv)[0]
+        if batch_size is None:
+            budget = max(memory_mb, 1.0) * 2**20 / 8 / (8 + p)
+            batch_size = int(max(1, min(MAX_BATCH, budget // m)))
+        batch = max(1, min(int(batch_size), permutations))
+
+        def run(start, perms):
+            Yp = np.take(yl, mapper.chunk_map(perms, 0, m), mode="clip")
+            bp, sep, _, _ = _logit_irls(X, Yp)
+            dist[start : start + perms.shape[1]] = (bp / sep).T
+
+        blocks = _permutation_blocks(rng, n, permutations, batch)
+        _run_blocks(run, blocks, _n_workers(workers), quiet, permutations, "logistic QAP (y)")
+        p_value = _two_sided_p(dist, z, include_observed)
+    else:
+        p_value = np.full(p, np.nan)
+    return QAPResult(
+        terms=terms, estimate=beta, std_error=se, statistic=z, p_value=p_value,
+        p_classical=2 * stats.norm.sf(np.abs(z)), n_nodes=n, n_dyads=m, permutations=permutations,
+        seed=int(seed), method="y", model="logit", directed=directed, include_observed=include_observed,
+        deviance=dev, null_deviance=null_dev, null_distribution=dist if keep_distribution else None,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# QAP correlation
+# --------------------------------------------------------------------------------------------
+def qap_correlation(a, b, *, permutations: int = 2000, seed: int = 0, directed: bool = False,
+                    include_observed: bool = False) -> dict:
+    """Pearson correlation of two matrices over the dyads, with a two-sided QAP p-value (permute a's nodes)."""
+    A = _as_square(a, "a", None)
+    B = _as_square(b, "b", A.shape[0])
+    if not directed:
+        _check_symmetric(A, "a")
+        _check_symmetric(B, "b")
+    n = A.shape[0]
+    idx = dyads(n, directed)
+    av, bv = vectorise(A, idx), vectorise(B, idx)
+    for nm, v in (("a", av), ("b", bv)):
+        if np.ptp(v) == 0:
+            raise ValueError(f"{nm}: constant over the dyads; the correlation is undefined")
+    ac = (av - av.mean()) / av.std()
+    bc = (bv - bv.mean()) / bv.std()
+    m = av.size
+    r = float(ac @ bc / m)
+    rng = np.random.default_rng(seed)
+    mapper = _DyadMapper(n, idx, directed)
+    al = mapper.layout(ac)
+    dist = np.empty(permutations)
+    batch, chunk = _block_sizes(m, permutations, DEFAULT_MEMORY_MB, None)
+    for start, perms in _permutation_blocks(rng, n, permutations, batch):
+        H = _gather_products(bc[None, :], al, mapper, perms, chunk)
+        dist[start : start + perms.shape[1]] = H[0, 0] / m
+    p = float(_two_sided_p(dist[:, None], np.array([r]), include_observed)[0]) if permutations else math.nan
+    return {"r": r, "p_value": p, "n_dyads": m, "permutations": permutations, "seed": seed}
