@@ -112,6 +112,8 @@ def run(args: argparse.Namespace) -> int:
         raise LgnetError("'y' is the response; choose another NAME for that --x")
     if args.permutations < 0:
         raise LgnetError(f"--permutations must be >= 0, got {args.permutations}")
+    if args.seed < 0:
+        raise LgnetError(f"--seed must be a non-negative whole number, got {args.seed}")
     mats = {"y": (Path(args.y), read_matrix_csv(args.y))}
     for name, path in xs_specs:
         mats[name] = (path, read_matrix_csv(path))

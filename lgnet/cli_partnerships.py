@@ -43,6 +43,8 @@ def format_summary(data, summary: dict, quiet: bool = False) -> str:
     lines = [
         f"Partnership file: {data.dataset}" + (f" (source {source})" if source != data.dataset else "")
         + f", councils of {data.year}",
+        *(["SIMULATED: a generated stand-in (lgnet simulate), not data about real partnerships"]
+          if data.simulated else []),
         "",
         *_table([
             ("partnerships", str(s["partnerships"])),
@@ -57,6 +59,9 @@ def format_summary(data, summary: dict, quiet: bool = False) -> str:
         ]),
     ]
     if quiet:
+        n_warnings = len(data.meta.get("warnings", []))
+        if n_warnings:
+            lines += ["", f"warnings: {n_warnings} (run without --quiet to list them)"]
         return "\n".join(lines)
     lines += ["", "functions:", *_table([(k, str(v)) for k, v in s["functions"].items()])]
     nature_maps = data.meta.get("nature_mappings", {})
@@ -82,8 +87,14 @@ def format_summary(data, summary: dict, quiet: bool = False) -> str:
 def run(args) -> int:
     from lgnet.partnerships import PartnershipFileError, load_partnerships, summarise
 
+    from lgnet.boundaries import check_year
+
     if args.file == "simulated":
         raise LgnetError("`lgnet check` validates partnership files; use `lgnet simulate` for the stand-in")
+    try:
+        check_year(args.year)
+    except ValueError as exc:
+        raise LgnetError(f"--year: {exc}") from None
     try:
         data = load_partnerships(args.file, year=args.year)
     except PartnershipFileError:

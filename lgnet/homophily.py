@@ -145,11 +145,16 @@ def ei_test(W, labels, permutations: int = 999, seed: int = 0, among: str = "act
     else:
         null[:] = np.nan
     tol = 1e-12
-    p_lower = float((1 + np.sum(null <= observed + tol)) / (permutations + 1))
-    p_upper = float((1 + np.sum(null >= observed - tol)) / (permutations + 1))
-    return {"observed": observed, "expected": float(np.mean(null)), "expected_exact": expected_exact,
-            "sd": float(np.std(null)), "p_lower": p_lower, "p_upper": p_upper,
-            "p_two_sided": min(1.0, 2 * min(p_lower, p_upper)), "E": E, "I": I, "n_nodes": int(m),
+    if permutations:
+        p_lower = float((1 + np.sum(null <= observed + tol)) / (permutations + 1))
+        p_upper = float((1 + np.sum(null >= observed - tol)) / (permutations + 1))
+        expected, sd = float(np.mean(null)), float(np.std(null))
+    else:  # no permutations: the index and its exact expectation only, no test
+        p_lower = p_upper = expected = sd = float("nan")
+    return {"observed": observed, "expected": expected, "expected_exact": expected_exact,
+            "sd": sd, "p_lower": p_lower, "p_upper": p_upper,
+            "p_two_sided": min(1.0, 2 * min(p_lower, p_upper)) if permutations else float("nan"),
+            "E": E, "I": I, "n_nodes": int(m),
             "permutations": permutations, "seed": seed, "among": among}
 
 
@@ -254,7 +259,7 @@ def intra_ties_vs_proximity(W_binary, table: pd.DataFrame, attribute: str = "reg
     for a in tqdm(range(0, n_sim, chunk), disable=quiet, desc="proximity simulations", leave=False):
         b = min(n_sim, a + chunk)
         sims[a:b] = (rng.random((b - a, ps.size)) < ps).sum(axis=1)
-    p_value = float((1 + np.sum(sims >= observed)) / (n_sim + 1))
+    p_value = float((1 + np.sum(sims >= observed)) / (n_sim + 1)) if n_sim else float("nan")
     lab_i = labels.to_numpy()[iu[0]]
     by = (pd.DataFrame({"level": lab_i[same], "y": y[same], "p": ps})
           .groupby("level", sort=True).agg(intra_dyads=("y", "size"), observed=("y", "sum"), expected=("p", "sum"))
@@ -264,7 +269,7 @@ def intra_ties_vs_proximity(W_binary, table: pd.DataFrame, attribute: str = "reg
     by["ratio"] = by["observed"] / by["expected"]
     return {"attribute": attribute, "observed": observed, "expected": expected,
             "ratio": observed / expected if expected > 0 else float("nan"),
-            "sd_sim": float(np.std(sims)), "p_value": p_value, "n_sim": n_sim, "seed": seed,
+            "sd_sim": float(np.std(sims)) if n_sim else float("nan"), "p_value": p_value, "n_sim": n_sim, "seed": seed,
             "dyads": int(y.size), "intra_dyads": int(same.sum()),
             "model": dict(zip(names, map(float, fit.params))), "by_level": by,
             "caveat": ("dyads simulated as independent given distance; co-membership ties are clustered, "
@@ -347,7 +352,7 @@ def compare_tie_distances(distances: pd.DataFrame, a: str = "frontline", b: str 
         sa = perm[:, :na].sum(axis=1)
         null[s:e] = sa / na - (total - sa) / (pooled.size - na)
     tol = 1e-9 * max(1.0, abs(observed))
-    p_perm = float((1 + np.sum(np.abs(null) >= abs(observed) - tol)) / (permutations + 1))
+    p_perm = float((1 + np.sum(np.abs(null) >= abs(observed) - tol)) / (permutations + 1)) if permutations else float("nan")
     note = ("dyad level: a pair tied by partnerships of both natures is in both samples, and ties from one "
             "partnership are not independent; the partnership-level comparison (level='partnership') "
             "treats partnerships as the units" if level == "dyad" else

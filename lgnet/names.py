@@ -462,6 +462,12 @@ class CouncilMatcher:
             return MatchResult(query, "matched", code, self.names[code], "name")
         core = normalise(query)
         if not codes:
+            # the full name, designation included, of a council of ANOTHER year ("Dorset Council" in
+            # 2017, "Dorset County Council" in 2020) is that council, not whichever council of this year
+            # shares its core name; a bare place name ("Buckinghamshire") still goes by its core name
+            elsewhere = self._registry_index.full.get(full, set()) if full != core else set()
+            if elsewhere and not any(la in self._la_to_code for la in elsewhere):
+                return self._registry_failure(query, sorted(elsewhere)[0])
             codes = set(self._index.core.get(core, set()))
             # a bare place name that also begins another council's name ("Newcastle": upon Tyne or
             # under-Lyme) is not taken as the shorter one

@@ -110,12 +110,16 @@ class Problem:
 class PartnershipFileError(LgnetError, ValueError):
     """A partnership file has problems; ``problems`` lists every one (not only the first)."""
 
-    def __init__(self, source: str, problems: list[Problem]):
+    def __init__(self, source: str, problems: list[Problem], warnings: list[str] | None = None):
         self.source = source
         self.problems = list(problems)
+        self.warnings = list(warnings or [])
         lines = [f"{len(self.problems)} problem(s) in partnership file {source} "
                  "(rows counted as in a spreadsheet: header = row 1):"]
         lines += [f"  - {p}" for p in self.problems]
+        if self.warnings:  # found on the same pass: shown now, so fixing the errors brings no surprises
+            lines.append(f"also noted ({len(self.warnings)} warning(s), not errors):")
+            lines += [f"  - {w}" for w in self.warnings]
         super().__init__("\n".join(lines))
 
 
@@ -203,15 +207,15 @@ def _closest(value: str, choices, limit: int = 3) -> list[str]:
 # --- member lists in one cell -------------------------------------------------------------------------
 
 _PIECE_SEPARATORS = re.compile(r"[;\n\r|]+")
-_INNER_SEPARATORS = re.compile(r"(\s*,\s*|\s+and\s+|\s*&\s*|\s*\+\s*)", re.IGNORECASE)
+_INNER_SEPARATORS = re.compile(r"(\s*,\s*|\s+and\s+|\s*&\s*|\s*\+\s*|\s*/\s*)", re.IGNORECASE)
 
 
 def split_members(text: str, matcher: CouncilMatcher) -> list[tuple[str, MatchResult]]:
     """Split a free-text list of councils into (name as written, match) pairs.
 
     Pieces are first separated on ";", "|" and new lines. A piece that is a council name as a whole
-    stays whole ("Bournemouth, Christchurch and Poole"); otherwise it is cut at commas, " and ", "&"
-    into the fewest parts that are each a council name ("Hammersmith and Fulham, Barnet" -> 2). Parts
+    stays whole ("Bournemouth, Christchurch and Poole"); otherwise it is cut at commas, " and ", "&", "+",
+    "/" into the fewest parts that are each a council name ("Hammersmith and Fulham, Barnet" -> 2). Parts
     that match no council are returned with their failed match, joined back across "and"/"&" (so
     "Barking and Dagenhm" is reported as one name, not two).
     """
@@ -407,7 +411,7 @@ def _finish(source: str, partnerships: pd.DataFrame, memberships: pd.DataFrame, 
                                     "membership of a partnership id not in the partnerships file",
                                     f"closest ids: {', '.join(close)}" if close else "add the partnership"))
     if ctx.problems:
-        raise PartnershipFileError(source, ctx.problems)
+        raise PartnershipFileError(source, ctx.problems, ctx.warnings)
 
     # a council twice in one partnership: keep the first listing, report the repeat
     duplicated = memberships.duplicated(["partnership_id", "code"], keep="first")

@@ -168,7 +168,13 @@ def dataset_label(partnerships: str | os.PathLike) -> str:
 
 
 def resolve_partnerships(partnerships: str | os.PathLike, year: int) -> str:
-    """Check the dataset choice against the year before anything runs; a path becomes absolute."""
+    """Check the year and the dataset choice before anything runs; a path becomes absolute."""
+    from lgnet.boundaries import check_year
+
+    try:
+        check_year(year)
+    except ValueError as exc:
+        raise RunbookError(f"--year: {exc}") from None
     value = str(partnerships)
     if value == "documented":
         if int(year) != DOCUMENTED_YEAR:

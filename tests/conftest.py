@@ -21,3 +21,11 @@ def raw_data():
             "or allow the upstream fetch."
         )
     return paths.raw_dir()
+
+
+@pytest.fixture
+def network_fx():
+    """The 12-council network fixture (tests/fixtures/network): (PartnershipData, council table), fresh per test."""
+    from _network_fixture import load
+
+    return load()

@@ -81,6 +81,19 @@ def test_cli_logistic_json_has_deviances(tmp_path):
     assert d["deviance"] == pytest.approx(ref["fits"]["qapy"]["deviance"], rel=1e-8)
 
 
+LABELS = [f"n{i}" for i in range(12)]
+
+
+def _response_file(tmp_path: Path) -> tuple[Path, np.ndarray]:
+    """y.csv over LABELS in tmp_path, and the predictor ``a`` drawn with it (for the error cases)."""
+    y, a, _ = _matrices()
+    return _write(tmp_path / "y.csv", y, LABELS), a
+
+
+def _args(y_csv: Path, a_csv: Path) -> list[str]:
+    return ["--y", str(y_csv), "--x", f"a={a_csv}"]
+
+
 def _run_err(capsys, args):
     rc = main(["mrqap", *args, "--permutations", "10", "--quiet"])
     err = capsys.readouterr().err
@@ -89,75 +102,69 @@ def _run_err(capsys, args):
 
 
 def test_cli_error_labels_differ(tmp_path, capsys):
-    y, a, _ = _matrices()
-    labels = [f"n{i}" for i in range(12)]
-    _write(tmp_path / "y.csv", y, labels)
-    other = labels[:-1] + ["stranger"]
+    y_csv, a = _response_file(tmp_path)
+    other = LABELS[:-1] + ["stranger"]
     _write(tmp_path / "a.csv", a, other)
-    err = _run_err(capsys, ["--y", str(tmp_path / "y.csv"), "--x", f"a={tmp_path / 'a.csv'}"])
+    err = _run_err(capsys, _args(y_csv, tmp_path / "a.csv"))
     assert "a.csv" in err and "missing: 'n11'" in err and "extra: 'stranger'" in err
 
 
 def test_cli_error_not_square(tmp_path, capsys):
-    y, a, _ = _matrices()
-    labels = [f"n{i}" for i in range(12)]
-    _write(tmp_path / "y.csv", y, labels)
-    pd.DataFrame(a[:, :11], index=labels, columns=labels[:11]).to_csv(tmp_path / "a.csv", index_label="node")
-    err = _run_err(capsys, ["--y", str(tmp_path / "y.csv"), "--x", f"a={tmp_path / 'a.csv'}"])
+    y_csv, a = _response_file(tmp_path)
+    pd.DataFrame(a[:, :11], index=LABELS, columns=LABELS[:11]).to_csv(tmp_path / "a.csv", index_label="node")
+    err = _run_err(capsys, _args(y_csv, tmp_path / "a.csv"))
     assert "a.csv" in err and "not a square matrix" in err and "'n11'" in err
 
 
 def test_cli_error_not_numeric(tmp_path, capsys):
-    y, a, _ = _matrices()
-    labels = [f"n{i}" for i in range(12)]
-    _write(tmp_path / "y.csv", y, labels)
-    df = pd.DataFrame(a, index=labels, columns=labels).astype(object)
+    y_csv, a = _response_file(tmp_path)
+    df = pd.DataFrame(a, index=LABELS, columns=LABELS).astype(object)
     df.iloc[3, 5] = "high"
     df.to_csv(tmp_path / "a.csv", index_label="node")
-    err = _run_err(capsys, ["--y", str(tmp_path / "y.csv"), "--x", f"a={tmp_path / 'a.csv'}"])
+    err = _run_err(capsys, _args(y_csv, tmp_path / "a.csv"))
     assert "a.csv" in err and "row 'n3', column 'n5'" in err and "'high'" in err
 
 
 def test_cli_error_empty_cell_and_missing_file(tmp_path, capsys):
-    y, a, _ = _matrices()
-    labels = [f"n{i}" for i in range(12)]
-    _write(tmp_path / "y.csv", y, labels)
-    df = pd.DataFrame(a, index=labels, columns=labels).astype(object)
+    y_csv, a = _response_file(tmp_path)
+    df = pd.DataFrame(a, index=LABELS, columns=LABELS).astype(object)
     df.iloc[0, 1] = ""
     df.to_csv(tmp_path / "a.csv", index_label="node")
-    err = _run_err(capsys, ["--y", str(tmp_path / "y.csv"), "--x", f"a={tmp_path / 'a.csv'}"])
+    err = _run_err(capsys, _args(y_csv, tmp_path / "a.csv"))
     assert "row 'n0', column 'n1' is empty" in err
-    err = _run_err(capsys, ["--y", str(tmp_path / "nope.csv"), "--x", f"a={tmp_path / 'a.csv'}"])
+    err = _run_err(capsys, _args(tmp_path / "nope.csv", tmp_path / "a.csv"))
     assert "nope.csv: file not found" in err
 
 
 def test_cli_error_asymmetric_names_file_and_suggests_directed(tmp_path, capsys):
-    y, a, _ = _matrices()
-    labels = [f"n{i}" for i in range(12)]
-    _write(tmp_path / "y.csv", y, labels)
+    y_csv, a = _response_file(tmp_path)
     a = a.copy()
     a[0, 1] += 1
-    _write(tmp_path / "a.csv", a, labels)
-    err = _run_err(capsys, ["--y", str(tmp_path / "y.csv"), "--x", f"a={tmp_path / 'a.csv'}"])
+    _write(tmp_path / "a.csv", a, LABELS)
+    err = _run_err(capsys, _args(y_csv, tmp_path / "a.csv"))
     assert "a.csv" in err and "not symmetric" in err and "--directed" in err
 
 
 def test_cli_error_bad_x_spec_and_duplicate_names(tmp_path, capsys):
-    y, a, _ = _matrices()
-    labels = [f"n{i}" for i in range(12)]
-    _write(tmp_path / "y.csv", y, labels)
-    _write(tmp_path / "a.csv", a, labels)
-    err = _run_err(capsys, ["--y", str(tmp_path / "y.csv"), "--x", str(tmp_path / "a.csv")])
+    y_csv, a = _response_file(tmp_path)
+    _write(tmp_path / "a.csv", a, LABELS)
+    err = _run_err(capsys, ["--y", str(y_csv), "--x", str(tmp_path / "a.csv")])
     assert "NAME=FILE.csv" in err
-    err = _run_err(capsys, ["--y", str(tmp_path / "y.csv"), "--x", f"a={tmp_path / 'a.csv'}",
-                            "--x", f"a={tmp_path / 'a.csv'}"])
+    err = _run_err(capsys, [*_args(y_csv, tmp_path / "a.csv"), "--x", f"a={tmp_path / 'a.csv'}"])
     assert "more than once" in err
 
 
 def test_cli_error_logistic_needs_binary(tmp_path, capsys):
-    y, a, _ = _matrices()
-    labels = [f"n{i}" for i in range(12)]
-    _write(tmp_path / "y.csv", y, labels)
-    _write(tmp_path / "a.csv", a, labels)
-    err = _run_err(capsys, ["--logistic", "--y", str(tmp_path / "y.csv"), "--x", f"a={tmp_path / 'a.csv'}"])
+    y_csv, a = _response_file(tmp_path)
+    _write(tmp_path / "a.csv", a, LABELS)
+    err = _run_err(capsys, ["--logistic", *_args(y_csv, tmp_path / "a.csv")])
     assert "0/1" in err and "y.csv" in err
+
+
+def test_cli_error_negative_seed_and_permutations_name_the_option(tmp_path, capsys):
+    y_csv, a = _response_file(tmp_path)
+    _write(tmp_path / "a.csv", a, LABELS)
+    err = _run_err(capsys, [*_args(y_csv, tmp_path / "a.csv"), "--seed", "-1"])
+    assert "--seed" in err and "-1" in err
+    rc = main(["mrqap", *_args(y_csv, tmp_path / "a.csv"), "--permutations", "-5", "--quiet"])
+    assert rc == 2 and "--permutations" in capsys.readouterr().err

@@ -2,36 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
 
+from _network_fixture import position as pos
 from lgnet import dyadic
-from lgnet.partnership_data import PartnershipData
-
-FIX = Path(__file__).parent / "fixtures" / "network"
 
 
-def load_fixture() -> tuple[PartnershipData, pd.DataFrame]:
-    councils = pd.read_csv(FIX / "councils.csv", dtype={"code": "string", "county": "string"})
-    parts = pd.read_csv(FIX / "partnerships.csv", dtype="string")
-    mems = pd.read_csv(FIX / "memberships.csv", dtype="string")
-    return PartnershipData(parts, mems, year=2017, dataset="fixture"), councils
-
-
-@pytest.fixture
-def fx():
-    return load_fixture()
-
-
-def pos(councils, name):
-    return int(np.flatnonzero(councils["name"].to_numpy() == name)[0])
-
-
-def test_distance_known_km_symmetric_zero_diagonal(fx):
-    _, t = fx
+def test_distance_known_km_symmetric_zero_diagonal(network_fx):
+    _, t = network_fx
     m = dyadic.predictor_matrices(t, ["distance_km", "log_distance"])
     d = m["distance_km"]
     assert d.shape == (12, 12)
@@ -43,8 +23,8 @@ def test_distance_known_km_symmetric_zero_diagonal(fx):
     assert (d[off] > 0).all()
 
 
-def test_same_region_county_type(fx):
-    _, t = fx
+def test_same_region_county_type(network_fx):
+    _, t = network_fx
     m = dyadic.predictor_matrices(t, ["same_region", "same_county", "same_type"])
     for v in m.values():
         assert np.allclose(v, v.T) and (np.diag(v) == 0).all() and set(np.unique(v)) <= {0.0, 1.0}
@@ -58,16 +38,16 @@ def test_same_region_county_type(fx):
     assert m["same_type"][a, b] == 1 and m["same_type"][k1, k2] == 1 and m["same_type"][a, k1] == 0
 
 
-def test_abs_diff_and_derived(fx):
-    _, t = fx
+def test_abs_diff_and_derived(network_fx):
+    _, t = network_fx
     m = dyadic.predictor_matrices(t, ["abs_diff_reserves_ratio", "abs_diff_log_population"])
     a, b = pos(t, "Dist A"), pos(t, "Dist B")
     assert m["abs_diff_reserves_ratio"][a, b] == pytest.approx(0.05)
     assert m["abs_diff_log_population"][a, b] == pytest.approx(abs(np.log(90000) - np.log(95000)))
 
 
-def test_same_party_noc_is_not_a_party(fx):
-    _, t = fx
+def test_same_party_noc_is_not_a_party(network_fx):
+    _, t = network_fx
     sp_ = dyadic.predictor_matrices(t, ["same_party"])["same_party"]
     c, d = pos(t, "Dist C"), pos(t, "Dist D")  # both NOC
     assert t.loc[c, "party_control"] == "NOC" == t.loc[d, "party_control"]
@@ -82,8 +62,8 @@ def test_same_party_noc_is_not_a_party(fx):
     assert dyadic.predictor_matrices(t2, ["same_party"])["same_party"][c, d] == 1
 
 
-def test_type_pairs(fx):
-    _, t = fx
+def test_type_pairs(network_fx):
+    _, t = network_fx
     m = dyadic.predictor_matrices(t, ["type_pairs"])
     assert "type_pair[shire district|shire district]" not in m
     cs = m["type_pair[county|shire district]"]
@@ -95,8 +75,8 @@ def test_type_pairs(fx):
     assert np.allclose(total + ref, 1 - np.eye(12))
 
 
-def test_missing_values_are_refused_then_complete_cases(fx):
-    _, t = fx
+def test_missing_values_are_refused_then_complete_cases(network_fx):
+    _, t = network_fx
     t = t.copy()
     t.loc[3, "reserves_ratio"] = np.nan
     with pytest.raises(dyadic.DyadicInputError, match=str(t.loc[3, "code"])):
@@ -110,15 +90,15 @@ def test_missing_values_are_refused_then_complete_cases(fx):
         dyadic.predictor_matrices(t, ["closeness"])
 
 
-def test_model_specs_build(fx):
-    _, t = fx
+def test_model_specs_build(network_fx):
+    _, t = network_fx
     for name, spec in dyadic.MODEL_SPECS.items():
         m = dyadic.predictor_matrices(t, spec)
         assert list(m) == spec, name
 
 
-def test_response(fx):
-    pdata, t = fx
+def test_response(network_fx):
+    pdata, t = network_fx
     W = dyadic.response(pdata, t)
     Wb = dyadic.response(pdata, t, binary=True)
     a, b = pos(t, "Dist A"), pos(t, "Dist B")
@@ -164,10 +144,10 @@ def fake_qap(monkeypatch):
     return _FakeQAP
 
 
-def test_partner_selection_models_plumbing(fx, fake_qap):
+def test_partner_selection_models_plumbing(network_fx, fake_qap):
     from lgnet import selection
 
-    pdata, t = fx
+    pdata, t = network_fx
     t = t.copy()
     t.loc[9, "reserves_ratio"] = np.nan  # Lon A: left out of every model (common sample)
     res = selection.partner_selection_models(pdata, t, permutations=9, seed=1)
@@ -187,10 +167,10 @@ def test_partner_selection_models_plumbing(fx, fake_qap):
     assert s.loc["proximity", "response"] == "valued" and s.loc["proximity", "method"] == "mrqap"
 
 
-def test_partner_selection_per_model_samples(fx, fake_qap):
+def test_partner_selection_per_model_samples(network_fx, fake_qap):
     from lgnet import selection
 
-    pdata, t = fx
+    pdata, t = network_fx
     t = t.copy()
     t.loc[9, "reserves_ratio"] = np.nan
     res = selection.partner_selection_models(pdata, t, specs={"p": ["distance_km"], "r": ["abs_diff_reserves_ratio"]},
@@ -200,10 +180,10 @@ def test_partner_selection_per_model_samples(fx, fake_qap):
     assert res.summary().set_index("model")["n_councils"].to_dict() == {"p": 12, "r": 11}
 
 
-def test_subset_comparison(fx, fake_qap):
+def test_subset_comparison(network_fx, fake_qap):
     from lgnet import selection
 
-    pdata, t = fx
+    pdata, t = network_fx
     out = selection.subset_comparison(pdata, t, specs={"p": ["distance_km"]}, blocks={"r": ["log_population"]},
                                       permutations=19, seed=0)
     d = out["describe"].set_index("subset")
@@ -219,12 +199,12 @@ def test_subset_comparison(fx, fake_qap):
     assert "selection" not in no_sel
 
 
-def test_partner_selection_with_real_qap(fx):
+def test_partner_selection_with_real_qap(network_fx):
     """With the real lgnet.qap (skipped until it exists): estimates equal OLS on the same dyads."""
     pytest.importorskip("lgnet.qap")
     from lgnet import selection
 
-    pdata, t = fx
+    pdata, t = network_fx
     res = selection.partner_selection_models(pdata, t, specs={"org": ["same_region", "distance_km"]},
                                              permutations=99, seed=2)
     iu = np.triu_indices(12, 1)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from itertools import permutations as all_perms
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -12,21 +11,11 @@ from scipy import stats
 
 from lgnet import homophily as h
 from lgnet import network
-from lgnet.partnership_data import PartnershipData
-
-FIX = Path(__file__).parent / "fixtures" / "network"
-
-
-def load_fixture() -> tuple[PartnershipData, pd.DataFrame]:
-    councils = pd.read_csv(FIX / "councils.csv", dtype={"code": "string", "county": "string"})
-    parts = pd.read_csv(FIX / "partnerships.csv", dtype="string")
-    mems = pd.read_csv(FIX / "memberships.csv", dtype="string")
-    return PartnershipData(parts, mems, year=2017, dataset="fixture"), councils
-
 
 @pytest.fixture
-def fx():
-    pdata, t = load_fixture()
+def fx(network_fx):
+    """(PartnershipData, council table, valued co-membership matrix) of the 12-council fixture."""
+    pdata, t = network_fx
     W = network.comembership(network.incidence(pdata, t).matrix)
     return pdata, t, W
 
@@ -186,3 +175,19 @@ def test_compare_tie_distances():
     # one-member partnerships have no distance: counted as excluded, not silently lost
     withnan = pd.concat([df, pd.DataFrame({"nature": ["frontline"], "distance_km": [np.nan]})], ignore_index=True)
     assert h.compare_tie_distances(withnan, permutations=99)["excluded"] == 1
+
+
+def test_no_permutations_give_no_p_values_and_no_warnings(fx):
+    """permutations=0 (or n_sim=0): the descriptives only; p-values NaN, not 1.0, and no numpy warnings."""
+    import warnings
+
+    pdata, t, W = fx
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ei = h.ei_test(network.binary(W), t["region"], permutations=0)
+        prox = h.intra_ties_vs_proximity(network.binary(W), t, n_sim=0)
+        cmp_ = h.compare_tie_distances(h.tie_distances(pdata, t), permutations=0)
+    assert ei["observed"] == pytest.approx(-10 / 14) and not np.isnan(ei["expected_exact"])
+    assert all(np.isnan(ei[k]) for k in ("p_lower", "p_upper", "p_two_sided", "expected", "sd"))
+    assert np.isnan(prox["p_value"]) and np.isnan(prox["sd_sim"]) and prox["expected"] > 0
+    assert np.isnan(cmp_["p_perm"]) and not np.isnan(cmp_["p_mann_whitney"])

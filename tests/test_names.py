@@ -2,23 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 import pytest
 
+from _partnership_fixture import fixture_councils
 from lgnet import names
 from lgnet.names import CouncilMatcher, designation_hint, load_aliases, load_registry, normalise
-
-FIXTURES = Path(__file__).parent / "fixtures" / "partnerships"
-
-
-def fixture_councils() -> pd.DataFrame:
-    """37 councils of 2017 with the council table's columns (alt_names as lists)."""
-    table = pd.read_csv(FIXTURES / "councils_2017.csv", dtype=str, keep_default_na=False)
-    table["alt_names"] = table["alt_names"].str.split("|")
-    return table
-
 
 @pytest.fixture(scope="module")
 def registry(raw_data):
@@ -219,3 +208,34 @@ def test_alias_table_is_well_formed_and_checked(tmp_path):
     with pytest.raises(names.AliasTableError) as err:
         load_aliases(bad)
     assert "line 2" in str(err.value) and "line 3" in str(err.value)
+
+
+@pytest.mark.parametrize(
+    "year, written, other_code",
+    [
+        (2017, "Dorset Council", "E06000059"),  # the unitary of 2019: not Dorset County Council
+        (2020, "Dorset County Council", "E10000009"),  # abolished 2019: not the new Dorset Council
+        (2024, "Somerset County Council", "E10000027"),  # abolished 2023: not the new Somerset Council
+        (2017, "Buckinghamshire Council", "E06000060"),  # the unitary of 2020
+    ],
+)
+def test_full_name_of_another_years_council_is_not_matched_by_its_core_name(registry, year, written, other_code):
+    """A council's own full name from another year must not fall through to a same-core council of this year."""
+    from lgnet.councils import council_table
+
+    result = CouncilMatcher(council_table(year), year, load_aliases(), registry).match(written)
+    assert not result.matched, f"{written!r} silently matched {result.name} ({result.code}) in {year}"
+    assert result.status == "not_existing_in_year"
+    assert result.code == other_code and str(year) in result.message
+    assert result.candidates  # the councils of that year that succeeded / preceded it are proposed
+
+
+def test_core_names_of_this_years_councils_still_match(registry):
+    from lgnet.councils import council_table
+
+    matcher = CouncilMatcher(council_table(2017), 2017, load_aliases(), registry)
+    assert matcher.match("Dorset County Council").code == "E10000009"
+    assert matcher.match("Dorset CC").code == "E10000009"
+    assert matcher.match("Somerset County Council").code == "E10000027"
+    # a bare place name is not the full name of the later unitary: it keeps its core-name match
+    assert matcher.match("Buckinghamshire").code == "E10000002"

@@ -2,37 +2,18 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import networkx as nx
 import numpy as np
 import pandas as pd
 import pytest
 
+from _network_fixture import position as idx
 from lgnet import network
 from lgnet.partnership_data import PartnershipData
 
-FIX = Path(__file__).parent / "fixtures" / "network"
 
-
-def load_fixture() -> tuple[PartnershipData, pd.DataFrame]:
-    councils = pd.read_csv(FIX / "councils.csv", dtype={"code": "string", "county": "string"})
-    parts = pd.read_csv(FIX / "partnerships.csv", dtype="string")
-    mems = pd.read_csv(FIX / "memberships.csv", dtype="string")
-    return PartnershipData(parts, mems, year=2017, dataset="fixture"), councils
-
-
-@pytest.fixture
-def fx():
-    return load_fixture()
-
-
-def idx(councils, name):
-    return int(np.flatnonzero(councils["name"].to_numpy() == name)[0])
-
-
-def test_incidence_shape_order_and_isolates(fx):
-    pdata, councils = fx
+def test_incidence_shape_order_and_isolates(network_fx):
+    pdata, councils = network_fx
     B, codes, pids = network.incidence(pdata, councils)
     assert codes == list(councils["code"])
     assert pids == ["P1", "P2", "P3", "P4", "P5", "P6"]
@@ -43,16 +24,16 @@ def test_incidence_shape_order_and_isolates(fx):
     assert B[idx(councils, "Lon A")].sum() == 0
 
 
-def test_incidence_follows_council_row_order(fx):
-    pdata, councils = fx
+def test_incidence_follows_council_row_order(network_fx):
+    pdata, councils = network_fx
     shuffled = councils.iloc[::-1].reset_index(drop=True)
     B, codes, _ = network.incidence(pdata, shuffled)
     assert codes == list(shuffled["code"])
     assert B[codes.index("E07000001")].toarray().ravel().tolist() == [1, 1, 0, 0, 0, 0]
 
 
-def test_unknown_code_is_a_clear_error(fx):
-    pdata, councils = fx
+def test_unknown_code_is_a_clear_error(network_fx):
+    pdata, councils = network_fx
     mems = pd.concat([pdata.memberships, pd.DataFrame({"partnership_id": ["P6"], "code": ["E07999999"],
                                                        "council_name_as_written": ["Nowhere"]})],
                      ignore_index=True)
@@ -61,15 +42,15 @@ def test_unknown_code_is_a_clear_error(fx):
         network.incidence(bad, councils)
 
 
-def test_duplicate_membership_is_an_error(fx):
-    pdata, councils = fx
+def test_duplicate_membership_is_an_error(network_fx):
+    pdata, councils = network_fx
     mems = pd.concat([pdata.memberships, pdata.memberships.iloc[[0]]], ignore_index=True)
     with pytest.raises(network.NetworkInputError, match="listed twice"):
         network.incidence(PartnershipData(pdata.partnerships, mems, 2017, "fixture"), councils)
 
 
-def test_comembership_values(fx):
-    pdata, councils = fx
+def test_comembership_values(network_fx):
+    pdata, councils = network_fx
     B, codes, _ = network.incidence(pdata, councils)
     W = network.comembership(B)
     assert W.shape == (12, 12)
@@ -86,15 +67,15 @@ def test_comembership_values(fx):
     assert (network.comembership(network.incidence(pdata, councils).to_frame()) == W).all()
 
 
-def test_degree(fx):
-    pdata, councils = fx
+def test_degree(network_fx):
+    pdata, councils = network_fx
     deg = network.degree(pdata, councils)
     assert list(deg.index) == list(councils["code"])
     assert deg.tolist() == [1, 1, 2, 2, 2, 2, 1, 2, 1, 0, 1, 1]
 
 
-def test_subset_mixed_handling(fx):
-    pdata, _ = fx
+def test_subset_mixed_handling(network_fx):
+    pdata, _ = network_fx
     fl = network.subset(pdata, "frontline")
     ad = network.subset(pdata, "administrative")
     assert sorted(fl.partnerships["partnership_id"]) == ["P1", "P4", "P6"]
@@ -114,8 +95,8 @@ def test_subset_mixed_handling(fx):
         network.subset(PartnershipData(parts, pdata.memberships, 2017, "fixture"), "frontline")
 
 
-def test_graph_matches_matrix(fx):
-    pdata, councils = fx
+def test_graph_matches_matrix(network_fx):
+    pdata, councils = network_fx
     G = network.graph(pdata, councils)
     assert G.number_of_nodes() == 12 and G.number_of_edges() == 14
     assert G["E07000001"]["E07000002"]["weight"] == 2
@@ -129,8 +110,8 @@ def test_graph_matches_matrix(fx):
     assert (A == W).all()
 
 
-def test_bipartite_graph(fx):
-    pdata, councils = fx
+def test_bipartite_graph(network_fx):
+    pdata, councils = network_fx
     G = network.bipartite_graph(pdata, councils)
     assert G.number_of_nodes() == 18 and G.number_of_edges() == 16
     assert nx.is_bipartite(G)
@@ -139,8 +120,8 @@ def test_bipartite_graph(fx):
     assert proj["E07000001"]["E07000002"]["weight"] == 2
 
 
-def test_describe(fx):
-    pdata, councils = fx
+def test_describe(network_fx):
+    pdata, councils = network_fx
     d = network.describe(pdata, councils, top=3)
     assert d["partnerships"] == 6
     assert d["partnerships_by_nature"] == {"frontline": 3, "administrative": 2, "mixed": 1}
@@ -158,8 +139,8 @@ def test_describe(fx):
     assert {"statistic", "value"} <= set(tab.columns) and "density" in set(tab["statistic"])
 
 
-def test_describe_subset(fx):
-    pdata, councils = fx
+def test_describe_subset(network_fx):
+    pdata, councils = network_fx
     d = network.describe(network.subset(pdata, "administrative"), councils)
     assert d["partnerships"] == 2 and d["participants"] == 5 and d["ties"] == 4
     assert d["components"] == 2 and d["largest_component"] == 3

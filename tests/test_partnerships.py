@@ -8,6 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from _partnership_fixture import FOLDER as PARTNERSHIP_FIXTURES
+from _partnership_fixture import fixture_councils
 from lgnet.cli import LgnetError, main
 from lgnet.names import CouncilMatcher, load_aliases, load_registry
 from lgnet.partnerships import (
@@ -22,19 +24,13 @@ from lgnet.partnerships import (
     summarise,
 )
 
-FIXTURES = Path(__file__).parent / "fixtures" / "partnerships"
+FIXTURES = PARTNERSHIP_FIXTURES
 def _shared_sample() -> Path | None:
     """The documented sample as compiled, in the data mirror (LGNET_DATA_MIRROR), if one is set."""
     from lgnet import paths
 
     mirror = paths.mirror_dir()
     return mirror / "documented_partnerships" if mirror else None
-
-
-def fixture_councils() -> pd.DataFrame:
-    table = pd.read_csv(FIXTURES / "councils_2017.csv", dtype=str, keep_default_na=False)
-    table["alt_names"] = table["alt_names"].str.split("|")
-    return table
 
 
 @pytest.fixture(scope="module")
@@ -143,6 +139,8 @@ def test_split_members_handles_commas_and_and_inside_names(raw_data):
     assert codes("Barking and Dagenham and Brent") == ["E09000002", "E09000005"]
     assert codes("Hammersmith & Fulham, Kensington and Chelsea; Brent") == ["E09000013", "E09000020", "E09000005"]
     assert codes("Hammersmith and Fulham and Kensington and Chelsea") == ["E09000013", "E09000020"]
+    assert codes("Brent/Barking and Dagenham") == ["E09000005", "E09000002"]  # "Adur/Worthing" style
+    assert codes("E09000013 / E09000020") == ["E09000013", "E09000020"]
     pieces = split_members("Barking and Dagenhm, Brent", matcher)
     assert [(t, r.matched) for t, r in pieces] == [("Barking and Dagenhm", False), ("Brent", True)]
 
@@ -207,6 +205,21 @@ def test_broken_wide_files(ctx):
     assert values["Barking and Dagenhm"].row == 3
     assert "Barking and Dagenham" in values["Barking and Dagenhm"].suggestion
     assert "'back office' (= administrative)" in values["back offise"].suggestion
+
+
+def test_errors_also_show_the_warnings_found_on_the_same_pass(ctx, tmp_path):
+    """A file with an error and an exclusion: the error lists the exclusion too, so it is not a later surprise."""
+    wide = tmp_path / "mixed_problems.csv"
+    wide.write_text("id,title,nature,service,councils\n"
+                    "X1,Typo,frontline,waste,Malvern Hils; Wychavon\n"
+                    "X2,Welsh partner,frontline,waste,Cardiff Council; Worcester City Council; Wychavon\n")
+    with pytest.raises(PartnershipFileError) as err:
+        read_wide(wide, 2017, **ctx)
+    assert [p.value for p in err.value.problems] == ["Malvern Hils"]
+    assert len(err.value.warnings) == 1 and "'Cardiff Council'" in err.value.warnings[0]
+    message = str(err.value)
+    assert "1 problem(s)" in message and "also noted (1 warning(s), not errors)" in message
+    assert "row 3: 'Cardiff Council' in partnership X2 excluded: not an English council" in message
 
 
 def test_missing_path_and_documented_other_year():
@@ -280,6 +293,24 @@ def test_cli_check_broken_file_exit_2(raw_data, capsys, tmp_path):
     assert "7 problem(s)" in err and "Worcestr City Council" in err and "Cheshire East" in err
     assert main(["check", "documented", "--year", "2020"]) == 2
     assert "simulated" in capsys.readouterr().err
+
+
+def test_cli_check_year_outside_the_data_is_a_clear_error(raw_data, capsys):
+    assert main(["check", str(FIXTURES / "wide_good.csv"), "--year", "2013"]) == 2  # not a traceback
+    err = capsys.readouterr().err
+    assert err.startswith("lgnet check: error: --year: year 2013") and "2014..2026" in err
+
+
+def test_cli_check_quiet_counts_the_warnings_it_does_not_list(raw_data, capsys):
+    folder = FIXTURES / "tidy_warnings"
+    assert main(["check", str(folder), "--year", "2017", "--quiet"]) == 0
+    quiet = capsys.readouterr().out
+    assert main(["check", str(folder), "--year", "2017"]) == 0
+    full = capsys.readouterr().out
+    n = int(full.split("warnings: ")[1].split()[0])
+    assert n > 0 and "excluded (see warnings)" in quiet
+    assert f"warnings: {n} (run without --quiet to list them)" in quiet
+    assert "Cardiff" not in quiet and "Cardiff" in full
 
 
 def test_cli_check_wide_file(raw_data, capsys):

@@ -120,6 +120,16 @@ def test_documented_with_another_year_fails_before_running(book, tmp_path):
     assert not out.exists()
 
 
+@pytest.mark.parametrize("year", [2013, 2027])
+def test_year_outside_the_data_fails_before_running(book, tmp_path, year):
+    """Not a papermill failure in the first chapter after a wait: the year is checked up front."""
+    out = tmp_path / "never"
+    with pytest.raises(LgnetError) as info:
+        runbook.run_book(year=year, partnerships="simulated", out=out, book_root=book, quiet=True)
+    assert f"year {year}" in str(info.value) and "2014..2026" in str(info.value)
+    assert not out.exists()
+
+
 def test_missing_partnership_file_is_an_error(book, tmp_path):
     with pytest.raises(LgnetError, match="does not exist"):
         runbook.run_book(year=2019, partnerships=str(tmp_path / "nope.csv"), book_root=book,

@@ -439,3 +439,8 @@ def test_cli_on_real_councils(raw_data, tmp_path, capsys):
     original = pd.read_csv(out / "memberships.csv")
     assert sorted(zip(back.memberships["partnership_id"], back.memberships["code"])) == sorted(
         zip(original["partnership_id"], original["code"]))
+    # `lgnet check` on the folder says it is simulated; on real data it does not
+    assert main(["check", str(out), "--year", "2017", "--quiet"]) == 0
+    assert "SIMULATED" in capsys.readouterr().out.splitlines()[1]
+    assert main(["check", "documented", "--year", "2017", "--quiet"]) == 0
+    assert "SIMULATED" not in capsys.readouterr().out
