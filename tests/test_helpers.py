@@ -1,15 +1,20 @@
-"""lgnet_helpers: the notebook face. Built on tiny fixtures (six councils, three partnerships) by replacing
-the cached loaders; the real documented sample is exercised once through the `raw_data` fixture."""
+"""lgnet_helpers: the notebook face (a thin module over lgnet.chapters). Built on tiny fixtures (six councils,
+three partnerships) by replacing the cached loaders of lgnet.chapters.data; the real documented sample is
+exercised once through the `raw_data` fixture."""
 
 from __future__ import annotations
 
+import ast
 import importlib.util
+import json
+import re
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 import lgnet_helpers as lg
+from lgnet.chapters import data as chapter_data, selection as chapter_selection
 from lgnet.partnership_data import PartnershipData
 
 _spec = importlib.util.spec_from_file_location("book_tiny", Path(__file__).parent / "fixtures" / "book" / "tiny.py")
@@ -31,11 +36,11 @@ def tiny(monkeypatch):
             return PartnershipData(pdata.partnerships, pdata.memberships, year, "simulated", simulated=True)
         return data[source]
 
-    monkeypatch.setattr(lg, "_load", fake_load)
-    monkeypatch.setattr(lg, "council_table", lambda year: councils)
-    monkeypatch.setattr(lg, "analysis_table", lambda year: councils)
-    monkeypatch.setattr(lg, "boundaries", lambda year: tiny_boundaries(councils))
-    monkeypatch.setattr(lg, "regions", lambda: tiny_boundaries(councils).dissolve().reset_index(drop=True))
+    monkeypatch.setattr(chapter_data, "_load", fake_load)
+    monkeypatch.setattr(chapter_data, "council_table", lambda year: councils)
+    monkeypatch.setattr(chapter_data, "analysis_table", lambda year: councils)
+    monkeypatch.setattr(chapter_data, "boundaries", lambda year: tiny_boundaries(councils))
+    monkeypatch.setattr(chapter_data, "regions", lambda: tiny_boundaries(councils).dissolve().reset_index(drop=True))
     yield data
     lg.clear_cache()
 
@@ -79,21 +84,21 @@ def test_dataset_note_names_the_dataset(tiny):
     assert ":class: warning" in sim
 
 
+def _found(table: pd.DataFrame, *rows: str) -> list[str]:
+    return [table.loc[r, "This run finds"] for r in rows]
+
+
 def test_compare_background_follows_the_data(tiny):
     run = lg.setup()
-    table = lg.compare_background(run)
-    assert table.loc["partnerships", "This run finds"] == "3"
-    assert table.loc["frontline", "This run finds"] == "1"
-    assert table.loc["participation", "This run finds"] == "100.0%"
-    # change the input: drop a partnership -> the table changes
+    rows = ("partnerships", "frontline", "mixed", "participation")
+    assert _found(lg.compare_background(run), *rows) == ["3", "1", "1", "100.0%"]
+    # change the input: drop a partnership -> the table changes (after clear_cache)
     p = tiny["documented"]
-    tiny["documented"] = PartnershipData(p.partnerships.iloc[:2], p.memberships[p.memberships["partnership_id"] != "P3"],
-                                         2017, "documented")
+    kept = p.memberships[p.memberships["partnership_id"] != "P3"]
+    tiny["documented"] = PartnershipData(p.partnerships.iloc[:2], kept, 2017, "documented")
+    assert _found(lg.compare_background(run), *rows) == ["3", "1", "1", "100.0%"]  # still cached
     lg.clear_cache()
-    table2 = lg.compare_background(run)
-    assert table2.loc["partnerships", "This run finds"] == "2"
-    assert table2.loc["mixed", "This run finds"] == "0"
-    assert table2.loc["participation", "This run finds"] == "83.3%"  # C1 no longer in a partnership
+    assert _found(lg.compare_background(run), *rows) == ["2", "1", "0", "83.3%"]  # C1 no longer in a partnership
 
 
 def test_chapter_one_tables_and_figures(tiny):
@@ -138,7 +143,7 @@ def test_a_model_that_cannot_be_fitted_is_reported_not_hidden(monkeypatch):
     def failing(*args, **kwargs):
         raise ValueError("logistic fit did not converge")
 
-    monkeypatch.setattr(lg, "_selection", failing)
+    monkeypatch.setattr(chapter_selection, "_selection", failing)
     table = lg.logistic_table(lg.setup())
     assert (table.index.get_level_values("predictor") == "(model not fitted)").all()
     assert table["note"].str.contains("did not converge").all()
@@ -192,3 +197,31 @@ def test_council_counts_with_and_without_participation(tiny):
     with_part = lg.council_counts(run)
     assert with_part.loc["all councils", "in ≥1 partnership (documented sample)"] == 6
     assert with_part.loc["county", "share"] == "100.0%"
+
+
+# ---------------------------------------------------------------------------------------------
+# the face itself: every name a notebook calls, and nothing but imports
+
+
+def _notebook_calls() -> set[str]:
+    names = set()
+    for nb in (Path(__file__).parents[1] / "book").glob("*.ipynb"):
+        for cell in json.loads(nb.read_text(encoding="utf-8"))["cells"]:
+            names |= set(re.findall(r"\blg\.([A-Za-z_][A-Za-z_0-9]*)", "".join(cell["source"])))
+    return names
+
+
+def test_every_name_the_notebooks_call_is_on_the_face():
+    called = _notebook_calls()
+    assert {"setup", "dataset_note", "glue_figure", "compare_conclusions"} <= called
+    assert sorted(n for n in called if not hasattr(lg, n)) == []
+    assert called <= set(lg.__all__)
+
+
+def test_the_face_only_imports():
+    """lgnet_helpers stays a thin face: a docstring and imports, no function or class of its own."""
+    tree = ast.parse(Path(lg.__file__).read_text(encoding="utf-8"))
+    defined = [n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.ClassDef))]
+    assert defined == []
+    listed = ast.get_docstring(tree)
+    assert all(name in listed for name in _notebook_calls() if not name.isupper())
