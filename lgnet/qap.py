@@ -13,6 +13,9 @@ permuted residual; the test statistic is that regression's t-value of the permut
 
 ``logistic_qap`` fits a logistic regression over the dyads of a 0/1 response and tests each
 term by permuting y (sna ``netlogit(nullhyp="qapy")``), with the Wald z-value as the statistic.
+Every fit is Newton-IRLS with step-halving, converged on the relative change in deviance;
+(quasi-)separation is detected exactly (a linear program), and permutations whose fit fails are
+counted, as at least as extreme as the observed statistic (see ``logistic_qap``).
 
 Speed. A node permutation maps dyads to dyads, so permuting a matrix is a gather of its dyad
 vector through an index map. For a block of permutations the maps are built once, every
@@ -39,7 +42,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import optimize, stats
 from tqdm.auto import tqdm
 
 INTERCEPT = "(intercept)"
@@ -128,6 +131,9 @@ class QAPResult:
     deviance: float | None = None
     null_deviance: float | None = None
     null_distribution: np.ndarray | None = field(default=None, repr=False)
+    # logistic: permutations whose fit failed (counted as extreme in p_value; NaN rows of null_distribution)
+    failed_permutations: int = 0
+    permutation_failures: dict = field(default_factory=dict)  # reason -> count
 
     def table(self) -> pd.DataFrame:
         """term, estimate, std_error, t (z for logistic), p_value (permutation, two-sided), p_classical."""
@@ -147,7 +153,8 @@ class QAPResult:
         """The JSON schema of ``lgnet mrqap --json``.
 
         OLS: {"r_squared", "n_dyads", "permutations", "seed", "coefficients": [{"term", "estimate", "p_value"}]};
-        logistic: "null_deviance" and "deviance" in place of "r_squared".
+        logistic: "null_deviance" and "deviance" in place of "r_squared", and "failed_permutations" (the
+        permutations whose fit failed, counted as extreme) after "permutations".
         """
         out: dict = {}
         if self.model == "ols":
@@ -157,6 +164,8 @@ class QAPResult:
             out["deviance"] = float(self.deviance)
         out["n_dyads"] = int(self.n_dyads)
         out["permutations"] = int(self.permutations)
+        if self.model != "ols":
+            out["failed_permutations"] = int(self.failed_permutations)
         out["seed"] = int(self.seed)
         out["coefficients"] = [
             {"term": str(t), "estimate": float(b), "p_value": float(p)}
@@ -176,6 +185,10 @@ class QAPResult:
             lines.append(f"R²: {self.r_squared:.4f}   adjusted R²: {self.adj_r_squared:.4f}")
         else:
             lines.append(f"null deviance: {self.null_deviance:.3f}   deviance: {self.deviance:.3f}")
+            if self.failed_permutations:
+                why = ", ".join(f"{k}: {v}" for k, v in self.permutation_failures.items())
+                lines.append(f"permutations whose fit failed: {self.failed_permutations} of {self.permutations} "
+                             f"({why}); counted as at least as extreme as the observed statistic in p_value")
         with pd.option_context("display.width", 120, "display.max_columns", 10):
             lines.append(self.table().to_string(index=False, float_format=lambda v: f"{v:.6g}"))
         lines.append("p_value: two-sided permutation p-value; p_classical: "
@@ -621,48 +634,160 @@ def mrqap(
 # --------------------------------------------------------------------------------------------
 # logistic
 # --------------------------------------------------------------------------------------------
-def _logit_irls(X: np.ndarray, Y: np.ndarray, *, tol: float = 1e-10, max_iter: int = 50):
-    """Batched IRLS (Newton) logistic regression of every column of Y (m, b) on X (m, p).
+LOGIT_TOL = 1e-10  # converged: deviance change below LOGIT_TOL * (|deviance| + 0.1) (R glm's rule, tighter)
+LOGIT_MAX_ITER = 100  # Newton steps per fit
+LOGIT_MAX_HALVINGS = 40  # step-halvings per Newton step
+SEPARATION_CHECK_ITER = 25  # fits needing more Newton steps than this are checked for separation
+SEPARATION_LP_DYADS = 1_000_000  # up to this many dyads the observed fit is always checked for separation
 
-    Returns beta (p, b), standard errors (p, b), deviance (b,), converged (b,). X'WX for all
-    columns at once is one product with the m x p(p+1)/2 matrix of column products.
+# status of one fit (_LogitFits.status)
+FIT_OK, FIT_SEPARATION, FIT_MAX_ITER, FIT_STUCK, FIT_SINGULAR = range(5)
+FIT_STATUS = {
+    FIT_OK: "converged",
+    FIT_SEPARATION: "separation",
+    FIT_MAX_ITER: "iteration limit",
+    FIT_STUCK: "step-halving failed",
+    FIT_SINGULAR: "singular information matrix",
+}
+
+
+@dataclass
+class _LogitFits:
+    """Batched logistic fits. beta, se: (p, b); deviance, n_iter, status (FIT_*), suspect: (b,).
+
+    ``suspect`` marks fits that may be (quasi-)separated and need the exact check ``_separation``.
+    """
+
+    beta: np.ndarray
+    se: np.ndarray
+    deviance: np.ndarray
+    n_iter: np.ndarray
+    status: np.ndarray
+    suspect: np.ndarray
+
+
+def _logit_irls(X: np.ndarray, Y: np.ndarray, *, tol: float = LOGIT_TOL, max_iter: int = LOGIT_MAX_ITER,
+                max_halvings: int = LOGIT_MAX_HALVINGS) -> _LogitFits:
+    """Newton-Raphson (= IRLS) logistic regression of every column of Y (m, b) on X (m, p; X[:, 0] = 1).
+
+    Each column follows its own path, many at once:
+    - start at the intercept-only fit;
+    - Newton step A^-1 g with score g = X'(y - mu) and information A = X'WX (for all columns one product
+      with the m x p(p+1)/2 matrix of column products);
+    - step-halving: a step that does not lower the deviance is halved, per column, up to max_halvings times
+      (plain Newton can overshoot - e.g. a rare, strongly predictive binary predictor - and diverge);
+    - converged when the deviance decrease of a full step, predicted (g'A^-1 g) or achieved, is below
+      tol * (|deviance| + 0.1): a criterion on the deviance, so it does not depend on the predictors' scales;
+    - a column stops with FIT_STUCK if halving cannot lower its deviance, FIT_SINGULAR if its information
+      matrix is singular, FIT_MAX_ITER after max_iter steps.
+    Separation (no maximum-likelihood estimate: the deviance keeps falling while coefficients diverge) can
+    still meet the deviance criterion; ``suspect`` flags the fits to check with ``_separation``: those not
+    converged, slow (> SEPARATION_CHECK_ITER steps), or whose last step moves the linear predictor of every
+    dyad towards its observed outcome (the signature of a separating direction).
     """
     m, p = X.shape
     b = Y.shape[1]
     iu = np.triu_indices(p)
     XX = np.ascontiguousarray((X[:, iu[0]] * X[:, iu[1]]).T)  # (q, m)
     Xt = np.ascontiguousarray(X.T)
-    ybar = Y.mean(axis=0).clip(1e-6, 1 - 1e-6)
+    ybar = Y.mean(axis=0).clip(1e-12, 1 - 1e-12)
     beta = np.zeros((p, b))
-    beta[0] = np.log(ybar / (1 - ybar))  # start: intercept-only fit (X[:, 0] is the intercept)
-    dev_old = np.full(b, np.inf)
-    converged = np.zeros(b, dtype=bool)
-    for _ in range(max_iter):
-        eta = X @ beta
-        mu = _expit(eta)
-        w = np.maximum(mu * (1 - mu), 1e-12)
-        A = _unpack_sym(XX @ w, p, iu)  # (b, p, p)
-        g = Xt @ (Y - mu)  # score, (p, b)
-        step = np.linalg.solve(A, g.T[:, :, None])[:, :, 0].T
-        beta = beta + step
-        dev = _logit_deviance(Y, X @ beta)
-        converged = np.abs(dev - dev_old) / (np.abs(dev) + 0.1) < tol
-        dev_old = dev
-        if converged.all() and np.abs(step).max() < 1e-8:
-            break
+    beta[0] = np.log(ybar / (1 - ybar))  # the intercept-only maximum-likelihood fit
     eta = X @ beta
-    mu = _expit(eta)
-    w = np.maximum(mu * (1 - mu), 1e-12)
-    A = _unpack_sym(XX @ w, p, iu)
-    return beta, np.sqrt(_inv_diag(A)), _logit_deviance(Y, eta), converged
+    dev, mu, w = _logit_state(Y, eta)
+    last_step = np.zeros((p, b))
+    n_iter = np.zeros(b, dtype=int)
+    status = np.full(b, FIT_MAX_ITER, dtype=np.int8)
+    active = np.arange(b)
+    for it in range(1, max_iter + 1):
+        if active.size == 0:
+            break
+        every = active.size == b  # no column copies while all are active
+        Ya, dev_a, beta_a = (Y, dev, beta) if every else (Y[:, active], dev[active], beta[:, active])
+        A = _unpack_sym(XX @ (w if every else w[:, active]), p, iu)  # information, (a, p, p)
+        g = Xt @ (Ya - (mu if every else mu[:, active]))  # score, (p, a)
+        step, solved = _solve_batch(A, g)
+        scale = np.abs(dev_a) + 0.1
+        done = (g * step).sum(axis=0) <= tol * scale  # predicted decrease negligible: take the step, stop
+        t = np.ones(active.size)
+        new_beta = beta_a + step
+        new_eta = X @ new_beta
+        new_dev, new_mu, new_w = _logit_state(Ya, new_eta)
+        worse = ~(new_dev <= dev_a) & ~done & solved  # ~(a <= b) is True for NaN too
+        for _ in range(max_halvings):
+            if not worse.any():
+                break
+            k = np.flatnonzero(worse)
+            t[k] *= 0.5
+            new_beta[:, k] = beta_a[:, k] + t[k] * step[:, k]
+            new_eta[:, k] = X @ new_beta[:, k]
+            new_dev[k], new_mu[:, k], new_w[:, k] = _logit_state(Ya[:, k], new_eta[:, k])
+            worse[k] = ~(new_dev[k] <= dev_a[k])
+        ok = solved & ~worse & np.isfinite(new_dev)
+        acc = active[ok]
+        # before the update below (with every, beta_a and dev_a are beta and dev themselves)
+        converged = ok & (done | ((t == 1) & (dev_a - new_dev <= tol * scale)))
+        last_step[:, acc] = new_beta[:, ok] - beta_a[:, ok]
+        n_iter[active] = it
+        if ok.all() and every:
+            beta, eta, dev, mu, w = new_beta, new_eta, new_dev, new_mu, new_w
+        else:
+            beta[:, acc], eta[:, acc], dev[acc] = new_beta[:, ok], new_eta[:, ok], new_dev[ok]
+            mu[:, acc], w[:, acc] = new_mu[:, ok], new_w[:, ok]
+        status[active[converged]] = FIT_OK
+        status[active[~solved]] = FIT_SINGULAR
+        status[active[solved & ~ok]] = FIT_STUCK
+        active = active[ok & ~converged]
+    se = np.sqrt(_inv_diag(_unpack_sym(XX @ w, p, iu)))
+    bad = ~(np.isfinite(se).all(axis=0) & np.isfinite(beta).all(axis=0))
+    status[bad & (status == FIT_OK)] = FIT_SINGULAR
+    s = (2 * Y - 1) * (X @ last_step)  # change of each dyad's linear predictor towards its outcome
+    top = np.abs(s).max(axis=0)
+    towards = (s.min(axis=0) >= -1e-6 * top) & (top > 0)
+    suspect = (status != FIT_OK) | (n_iter > SEPARATION_CHECK_ITER) | towards
+    return _LogitFits(beta, se, dev, n_iter, status, suspect)
+
+
+def _solve_batch(A: np.ndarray, g: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Newton steps A_c^-1 g_c for the stacked (b, p, p) A and (p, b) g; and which systems were solvable."""
+    try:
+        return np.linalg.solve(A, g.T[:, :, None])[:, :, 0].T, np.ones(g.shape[1], dtype=bool)
+    except np.linalg.LinAlgError:  # some system singular: solve one by one
+        step, solved = np.zeros_like(g), np.zeros(g.shape[1], dtype=bool)
+        for c in range(g.shape[1]):
+            try:
+                step[:, c] = np.linalg.solve(A[c], g[:, c])
+                solved[c] = True
+            except np.linalg.LinAlgError:
+                pass
+        return step, solved
 
 
 def _inv_diag(A: np.ndarray) -> np.ndarray:
-    return np.diagonal(np.linalg.inv(A), axis1=1, axis2=2).T
+    """Diagonals of the inverses of the stacked (b, p, p) A, as (p, b); NaN for a singular A."""
+    try:
+        return np.diagonal(np.linalg.inv(A), axis1=1, axis2=2).T
+    except np.linalg.LinAlgError:
+        out = np.full((A.shape[1], A.shape[0]), np.nan)
+        for c in range(A.shape[0]):
+            try:
+                out[:, c] = np.diag(np.linalg.inv(A[c]))
+            except np.linalg.LinAlgError:
+                pass
+        return out
 
 
-def _expit(x):
-    return 0.5 * (1 + np.tanh(0.5 * x))
+def _logit_state(Y: np.ndarray, eta: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Deviance (per column), fitted probabilities mu and IRLS weights mu (1 - mu) of 0/1 data Y at eta.
+
+    One exponential per cell, accurate in both tails: with e = exp(-|eta|), log(1 + exp(eta)) =
+    max(eta, 0) + log1p(e), mu = 1 / (1 + e) or e / (1 + e), and mu (1 - mu) = e / (1 + e)^2.
+    """
+    e = np.exp(-np.abs(eta))
+    dev = 2 * (np.maximum(eta, 0) + np.log1p(e) - Y * eta).sum(axis=0)
+    r = 1 / (1 + e)
+    mu = np.where(eta >= 0, r, e * r)
+    return dev, mu, e * r * r
 
 
 def _unpack_sym(v: np.ndarray, p: int, iu) -> np.ndarray:
@@ -673,9 +798,52 @@ def _unpack_sym(v: np.ndarray, p: int, iu) -> np.ndarray:
     return A
 
 
-def _logit_deviance(Y: np.ndarray, eta: np.ndarray) -> np.ndarray:
-    # -2 log-likelihood of 0/1 data: 2 * sum(log(1 + exp(eta)) - y * eta)
-    return 2 * (np.logaddexp(0, eta) - Y * eta).sum(axis=0)
+def _separation(X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """Exact test of (quasi-)complete separation (the linear program of Konis 2007).
+
+    With X of full rank the logistic maximum-likelihood estimate fails to exist iff some direction d != 0
+    has (2y - 1) * (X d) >= 0 for every dyad: moving the coefficients along d fits those dyads with
+    (X d) > 0 ever better (fitted probabilities -> 0 or 1, their deviance -> 0) and no dyad worse. The LP
+    maximises sum((2y - 1) * X d) subject to those constraints and -1 <= d <= 1 (columns scaled to a maximum
+    of 1, so the answer does not depend on the predictors' units). Returns None if there is no such
+    direction, else (mask of the dyads fitted perfectly, d in the units of X's columns).
+    """
+    scale = np.abs(X).max(axis=0)
+    Xs = X * ((2 * y - 1)[:, None] / scale)
+    res = optimize.linprog(-Xs.sum(axis=0), A_ub=-Xs, b_ub=np.zeros(X.shape[0]),
+                           bounds=[(-1.0, 1.0)] * X.shape[1], method="highs")
+    if res.status != 0 or res.x is None:
+        return None  # the LP itself failed: left to the fit's own status
+    s = Xs @ res.x
+    top = s.max()
+    if not top > 1e-9 or s.min() < -1e-7 * top:
+        return None
+    return s > 1e-7 * top, res.x / scale
+
+
+def _separation_message(terms: list[str], X: np.ndarray, y: np.ndarray, fit: _LogitFits,
+                        sep: tuple[np.ndarray, np.ndarray]) -> str:
+    mask, d = sep
+    kind = "complete" if mask.all() else "quasi-complete"
+    dscaled = d * np.abs(X).max(axis=0)
+    involved = [t for t, v in zip(terms, dscaled) if abs(v) > 1e-6]
+    ones = int(y[mask].sum())
+    return (f"logistic fit impossible: {kind} separation - {int(mask.sum())} of {mask.size} dyads "
+            f"({ones} ties, {int(mask.sum()) - ones} non-ties) are predicted perfectly (fitted probabilities "
+            f"0 or 1) by a combination of {', '.join(involved)}, so maximum-likelihood estimates do not exist "
+            f"(they diverge; after {int(fit.n_iter[0])} Newton steps the coefficients were "
+            + ", ".join(f"{t} = {b:.3f}" for t, b in zip(terms, fit.beta[:, 0]))
+            + "); drop or merge the separating predictor")
+
+
+def _logit_p_values(dist: np.ndarray, observed: np.ndarray, failed: np.ndarray,
+                    include_observed: bool) -> np.ndarray:
+    """Two-sided permutation p-values with every failed permutation counted as at least as extreme."""
+    hits = (np.abs(dist[~failed]) >= np.abs(observed) * (1 - TIE_RTOL)).sum(axis=0) + failed.sum()
+    N = dist.shape[0]
+    if include_observed:
+        return (hits + 1) / (N + 1)
+    return hits / N
 
 
 def logistic_qap(
@@ -695,10 +863,21 @@ def logistic_qap(
     """Logistic regression over the dyads of a 0/1 response, with Y-permutation QAP p-values.
 
     The statistic is the Wald z-value (sna ``netlogit`` default); p_value is two-sided over
-    ``permutations`` relabellings of y's nodes; p_classical is the Wald test. Each permutation is
-    fitted by Newton-IRLS, many permutations at once. Result: deviance and null_deviance, no R².
+    ``permutations`` relabellings of y's nodes; p_classical is the Wald test. Every fit (the observed
+    one and each permutation, many at once) is Newton-IRLS with step-halving on the deviance, converged
+    on the relative change in deviance (``_logit_irls``); the coefficients equal those of
+    statsmodels ``Logit`` and R ``glm``. Result: deviance and null_deviance, no R².
     null_deviance is that of the intercept-only model (sna's ``null.deviance`` is that of p = 0.5,
     because sna calls glm.fit without an intercept: m * 2 log 2).
+
+    Separation. If the observed data are (quasi-)completely separated (exact linear-programming check,
+    ``_separation``; above SEPARATION_LP_DYADS dyads only when the fit shows signs of it) the estimates
+    do not exist and a ValueError says which dyads and terms; a fit that fails otherwise raises a
+    ValueError too. There is no bound on the size of a coefficient: a predictor in small units has a
+    large one (e.g. -45 for a difference of shares). A permutation whose fit fails (separation, iteration limit,
+    step-halving or a singular information matrix) is not dropped: it counts as at least as extreme as the
+    observed statistic for every term (conservative), its row of ``null_distribution`` is NaN, and
+    ``failed_permutations`` / ``permutation_failures`` report how many and why.
     """
     permutations = int(permutations)
     if permutations < 0:
@@ -711,15 +890,22 @@ def logistic_qap(
         raise ValueError(f"y (response): logistic QAP needs a 0/1 matrix, found values {vals[:5].tolist()}"
                          + ("..." if vals.size > 5 else "") + "; binarise it (e.g. y > 0) first")
     m, p = X.shape
-    beta, se, dev, conv = _logit_irls(X, yv[:, None])
-    beta, se, dev = beta[:, 0], se[:, 0], float(dev[0])
-    if not conv[0] or not np.isfinite(beta).all() or np.abs(beta).max() > 30:
-        raise ValueError("logistic fit did not converge (perfect or quasi-complete separation?): "
-                         f"coefficients {dict(zip(terms, np.round(beta, 3)))}; drop or merge the separating predictor")
+    fit = _logit_irls(X, yv[:, None])
+    sep = _separation(X, yv) if (fit.suspect[0] or m <= SEPARATION_LP_DYADS) else None
+    if sep is not None:
+        raise ValueError(_separation_message(terms, X, yv, fit, sep))
+    beta, se, dev = fit.beta[:, 0], fit.se[:, 0], float(fit.deviance[0])
+    if fit.status[0] != FIT_OK:
+        raise ValueError(f"logistic fit did not converge ({FIT_STATUS[int(fit.status[0])]} after "
+                         f"{int(fit.n_iter[0])} Newton steps), although the data are not separated: coefficients "
+                         + ", ".join(f"{t} = {b:.3f}" for t, b in zip(terms, beta))
+                         + "; rescale predictors with very large or very small values, or drop one of "
+                           "strongly correlated predictors")
     z = beta / se
     ybar = yv.mean()
     null_dev = float(-2 * m * (ybar * np.log(ybar) + (1 - ybar) * np.log(1 - ybar)))
     dist = np.empty((permutations, p))
+    status = np.full(permutations, FIT_OK, dtype=np.int8)
     if permutations:
         rng = np.random.default_rng(seed)
         mapper = _DyadMapper(n, idx, directed)
@@ -731,19 +917,29 @@ def logistic_qap(
 
         def run(start, perms):
             Yp = np.take(yl, mapper.chunk_map(perms, 0, m), mode="clip")
-            bp, sep, _, _ = _logit_irls(X, Yp)
-            dist[start : start + perms.shape[1]] = (bp / sep).T
+            f = _logit_irls(X, Yp)
+            st = f.status.copy()
+            for c in np.flatnonzero(f.suspect):
+                if _separation(X, Yp[:, c]) is not None:
+                    st[c] = FIT_SEPARATION
+            zp = (f.beta / f.se).T
+            zp[st != FIT_OK] = np.nan
+            dist[start : start + perms.shape[1]] = zp
+            status[start : start + perms.shape[1]] = st
 
         blocks = _permutation_blocks(rng, n, permutations, batch)
         _run_blocks(run, blocks, _n_workers(workers), quiet, permutations, "logistic QAP (y)")
-        p_value = _two_sided_p(dist, z, include_observed)
+        p_value = _logit_p_values(dist, z, status != FIT_OK, include_observed)
     else:
         p_value = np.full(p, np.nan)
+    codes, counts = np.unique(status[status != FIT_OK], return_counts=True)
     return QAPResult(
         terms=terms, estimate=beta, std_error=se, statistic=z, p_value=p_value,
         p_classical=2 * stats.norm.sf(np.abs(z)), n_nodes=n, n_dyads=m, permutations=permutations,
         seed=int(seed), method="y", model="logit", directed=directed, include_observed=include_observed,
         deviance=dev, null_deviance=null_dev, null_distribution=dist if keep_distribution else None,
+        failed_permutations=int(counts.sum()),
+        permutation_failures={FIT_STATUS[int(c)]: int(k) for c, k in zip(codes, counts)},
     )
 
 

@@ -176,7 +176,9 @@ def test_logistic_fit_equals_statsmodels_and_permutations_equal_naive(monkeypatc
                       for pi in (rng.permutation(y.shape[0]) for _ in range(20))])
     np.testing.assert_allclose(res.null_distribution, naive, rtol=1e-6, atol=1e-8)
     d = res.to_dict()
-    assert list(d) == ["null_deviance", "deviance", "n_dyads", "permutations", "seed", "coefficients"]
+    assert list(d) == ["null_deviance", "deviance", "n_dyads", "permutations", "failed_permutations", "seed",
+                       "coefficients"]
+    assert d["failed_permutations"] == 0 and res.permutation_failures == {}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -338,6 +340,16 @@ def test_rejects_bad_input_with_named_predictor():
         qap.mrqap(y, {"(intercept)": xs["a"]})
 
 
+def test_separation_error_names_the_terms_in_plain_numbers():
+    y, xs = _data(n=10)
+    yb = (y > 0).astype(float)
+    with pytest.raises(ValueError, match="separation") as info:
+        qap.logistic_qap(yb, {"same_as_y": yb}, permutations=0)
+    message = str(info.value)
+    assert "(intercept) = " in message and "same_as_y = " in message
+    assert "np.float64" not in message and "float64" not in message
+
+
 @pytest.mark.parametrize("directed", [False, True])
 def test_large_network_path_without_q_gives_the_same_results(monkeypatch, directed):
     """Above LARGE_DYADS dyads the fit uses a blocked QR and never forms Q; force it on a small case."""
@@ -356,3 +368,185 @@ def test_large_network_path_without_q_gives_the_same_results(monkeypatch, direct
     np.testing.assert_array_equal(a.p_value, b.p_value)
     with pytest.raises(ValueError, match="predictor 'twice'.*linear combination"):
         qap.mrqap(y, {**xs, "twice": 2 * xs["a"]}, permutations=0, directed=directed)
+
+
+# ---------------------------------------------------------------------------------------------
+# logistic fitting: step-halving, scale-free convergence, separation, failed permutations
+# ---------------------------------------------------------------------------------------------
+def _overshoot_data(seed=1, n=40):
+    """Rare ties (~2%) strongly predicted by a rare binary predictor (same group, ~10% of dyads) plus a
+    distance in large units: plain Newton from the intercept-only start overshoots on ``same_group``
+    (fitted probabilities 1 on its dyads, weights ~0, then a huge step) and diverges; the MLE exists."""
+    rng = np.random.default_rng(seed)
+    group = rng.integers(0, n // 4, n)
+    xy = rng.uniform(0, 100, (n, 2))
+    same = (group[:, None] == group[None, :]).astype(float)
+    dist = np.hypot(xy[:, None, 0] - xy[None, :, 0], xy[:, None, 1] - xy[None, :, 1])
+    eta = -3.0 + 2.5 * same - 0.03 * dist
+    y = np.triu((rng.random((n, n)) < 1 / (1 + np.exp(-eta))).astype(float), 1)
+    np.fill_diagonal(same, 0)
+    return y + y.T, {"same_group": same, "distance": dist}
+
+
+def _assert_equals_statsmodels(res, y, xs):
+    yv, X, _ = _design(y, xs, False)
+    fit = sm.Logit(yv, X).fit(disp=0, tol=1e-12, maxiter=200)
+    assert fit.mle_retvals["converged"]
+    np.testing.assert_allclose(res.estimate, fit.params, rtol=1e-6, atol=1e-9)
+    np.testing.assert_allclose(res.std_error, fit.bse, rtol=1e-6)
+    assert res.deviance == pytest.approx(-2 * fit.llf, rel=1e-10)
+    return fit
+
+
+def test_logistic_plain_newton_overshoots_on_the_fixture():
+    """The fixture really needs step-halving: without it the Newton iterations do not converge."""
+    y, xs = _overshoot_data()
+    yv, X, _ = _design(y, xs, False)
+    plain = qap._logit_irls(X, yv[:, None], max_halvings=0)
+    halved = qap._logit_irls(X, yv[:, None])
+    assert plain.status[0] != qap.FIT_OK
+    assert halved.status[0] == qap.FIT_OK and halved.n_iter[0] < 20
+
+
+def test_logistic_step_halving_fits_where_plain_newton_overshoots():
+    y, xs = _overshoot_data()
+    res = qap.logistic_qap(y, xs, permutations=30, seed=4, batch_size=8)
+    _assert_equals_statsmodels(res, y, xs)
+    _, X, idx = _design(y, xs, False)
+    rng = np.random.default_rng(4)
+    separated = []
+    for k, pi in enumerate(rng.permutation(y.shape[0]) for _ in range(30)):
+        yp = qap.vectorise(y[pi][:, pi], idx)
+        if yp @ X[:, 1] == 0:  # no tie on a same-group dyad: separated, no MLE
+            separated.append(k)
+            continue
+        fit = sm.Logit(yp, X).fit(disp=0, tol=1e-12, maxiter=200)
+        np.testing.assert_allclose(res.null_distribution[k], fit.tvalues, rtol=1e-6, atol=1e-8)
+    assert res.failed_permutations == len(separated) < 30
+    assert np.isnan(res.null_distribution[separated]).all()
+
+
+def test_logistic_small_scale_predictor_with_large_coefficient():
+    """A difference of a variable on a 0-0.1 scale with a coefficient near -45 is an ordinary fit, not separation."""
+    rng = np.random.default_rng(5)
+    n = 60
+    a = rng.uniform(0, 0.1, n)
+    diff = np.abs(a[:, None] - a[None, :])
+    b = _sym(rng.normal(size=(n, n)))
+    eta = 0.5 - 45 * diff + 0.5 * b
+    y = _sym((rng.random((n, n)) < 1 / (1 + np.exp(-eta))).astype(float))
+    y = (y > 0).astype(float)
+    xs = {"abs_diff_small": diff, "b": b}
+    res = qap.logistic_qap(y, xs, permutations=20, seed=1)
+    fit = _assert_equals_statsmodels(res, y, xs)
+    assert fit.params[1] < -30  # the coefficient the old |beta| > 30 guard rejected
+    # the same model with the predictor in units 1000 times larger: estimate / 1000, same z and p-values
+    big = qap.logistic_qap(y, {"abs_diff_small": 1000 * diff, "b": b}, permutations=20, seed=1)
+    assert big.estimate[1] == pytest.approx(res.estimate[1] / 1000, rel=1e-7)
+    np.testing.assert_allclose(big.statistic, res.statistic, rtol=1e-7)
+    np.testing.assert_array_equal(big.p_value, res.p_value)
+
+
+def test_logistic_quasi_separation_is_reported_as_such():
+    """A rare binary predictor whose dyads have no tie: the MLE does not exist; the error says so and names it."""
+    rng = np.random.default_rng(2)
+    n = 25
+    a = _sym(rng.normal(size=(n, n)))
+    y = _sym((rng.random((n, n)) < 1 / (1 + np.exp(1.5 - a))).astype(float))
+    y = (y > 0).astype(float)
+    rare = np.zeros((n, n))
+    i, j = np.nonzero(np.triu(y == 0, 1))
+    rare[i[:5], j[:5]] = rare[j[:5], i[:5]] = 1  # five dyads, none of them a tie
+    with pytest.raises(ValueError, match="quasi-complete separation") as info:
+        qap.logistic_qap(y, {"a": a, "rare": rare}, permutations=0)
+    msg = str(info.value)
+    assert "5 of 300 dyads" in msg and "rare" in msg and "rare = " in msg
+    _, X, _ = _design(y, {"a": a, "rare": rare}, False)
+    assert qap._separation(X, qap.vectorise(y, qap.dyads(n))) is not None
+    assert qap._separation(X[:, :2], qap.vectorise(y, qap.dyads(n))) is None  # without it: an ordinary fit
+
+
+def test_logistic_separated_permutations_are_counted_as_extreme_not_dropped():
+    """Four nodes' six mutual dyads form a rare predictor; a permutation putting no tie (or only ties) on
+    them is separated. Such permutations are reported, NaN in the null distribution and count as extreme."""
+    rng = np.random.default_rng(3)
+    n = 30
+    a = _sym(rng.normal(size=(n, n)))
+    rare = np.zeros((n, n))
+    rare[:4, :4] = 1
+    np.fill_diagonal(rare, 0)
+    eta = -2.2 + 0.8 * a + 1.0 * rare
+    y = (_sym((rng.random((n, n)) < 1 / (1 + np.exp(-eta))).astype(float)) > 0).astype(float)
+    xs = {"a": a, "rare": rare}
+    N = 120
+    res = qap.logistic_qap(y, xs, permutations=N, seed=2, batch_size=7)
+    _assert_equals_statsmodels(res, y, xs)
+    _, X, idx = _design(y, xs, False)
+    rng = np.random.default_rng(2)
+    failed = np.zeros(N, dtype=bool)
+    for k, pi in enumerate(rng.permutation(n) for _ in range(N)):
+        yp = qap.vectorise(y[pi][:, pi], idx)
+        ties_on_rare = yp @ X[:, 2]
+        failed[k] = ties_on_rare in (0, X[:, 2].sum())  # the separated permutations, counted directly
+        if not failed[k]:
+            fit = sm.Logit(yp, X).fit(disp=0, tol=1e-12, maxiter=200)
+            np.testing.assert_allclose(res.null_distribution[k], fit.tvalues, rtol=1e-6, atol=1e-8)
+    assert 0 < failed.sum() < N
+    assert res.failed_permutations == failed.sum()
+    assert res.permutation_failures == {"separation": int(failed.sum())}
+    assert np.isnan(res.null_distribution[failed]).all()
+    hits = (np.abs(res.null_distribution[~failed]) >= np.abs(res.statistic) * (1 - 1e-9)).sum(axis=0)
+    np.testing.assert_allclose(res.p_value, (hits + failed.sum()) / N)
+    assert res.to_dict()["failed_permutations"] == failed.sum()
+    assert f"permutations whose fit failed: {failed.sum()} of {N}" in res.summary()
+    inc = qap.logistic_qap(y, xs, permutations=N, seed=2, include_observed=True)
+    np.testing.assert_allclose(inc.p_value, (hits + failed.sum() + 1) / (N + 1))
+
+
+def test_logistic_documented_sample_models_equal_statsmodels(raw_data):
+    """The book's logistic models on the documented 2017 sample (same_county diverged under plain Newton;
+    the age-diversity difference has a coefficient near -45) equal statsmodels Logit on the same dyads."""
+    from lgnet import attributes, dyadic, partnerships
+
+    pdata = partnerships.load_partnerships("documented", 2017)
+    table = attributes.analysis_table(2017).reset_index(drop=True)
+    W = dyadic.response(pdata, table, binary=True)
+    for name in ("organisational", "combined"):
+        spec = dyadic.MODEL_SPECS[name]
+        keep, _ = dyadic.complete_cases(table, spec)
+        idx = np.flatnonzero(keep)
+        y = W[np.ix_(idx, idx)]
+        xs = dyadic.predictor_matrices(table.iloc[idx], spec)
+        res = qap.logistic_qap(y, xs, permutations=8, seed=0)
+        _assert_equals_statsmodels(res, y, xs)
+        assert res.failed_permutations == 0 and np.isfinite(res.null_distribution).all()
+
+
+def test_logistic_batch_fits_equal_single_fits_and_a_failing_column_leaves_the_others_alone(monkeypatch):
+    """Columns of a batch follow their own paths: each equals its own single fit, and a column that fails
+    (here: its Newton system made unsolvable at the first step) does not stop or alter the others."""
+    y, xs = _overshoot_data()
+    yv, X, idx = _design(y, xs, False)
+    rng = np.random.default_rng(9)
+    Y = np.column_stack([yv] + [yv[qap.permutation_dyad_map(rng.permutation(y.shape[0]), idx)] for _ in range(5)])
+    single = [qap._logit_irls(X, Y[:, [c]]) for c in range(Y.shape[1])]
+    batch = qap._logit_irls(X, Y)
+    for c, f in enumerate(single):
+        assert batch.status[c] == f.status[0] and batch.n_iter[c] == f.n_iter[0]
+        np.testing.assert_allclose(batch.beta[:, c], f.beta[:, 0], rtol=1e-10, atol=1e-12)
+    solve = qap._solve_batch
+    calls = []
+
+    def first_column_unsolvable(A, g):
+        step, solved = solve(A, g)
+        if not calls:
+            solved = solved.copy()
+            solved[0] = False
+        calls.append(1)
+        return step, solved
+
+    monkeypatch.setattr(qap, "_solve_batch", first_column_unsolvable)
+    broken = qap._logit_irls(X, Y)
+    assert broken.status[0] == qap.FIT_SINGULAR
+    np.testing.assert_allclose(broken.beta[:, 1:], batch.beta[:, 1:], rtol=1e-10, atol=1e-12)
+    np.testing.assert_array_equal(broken.status[1:], batch.status[1:])
