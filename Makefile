@@ -9,10 +9,10 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup data book test bench run clean help
+.PHONY: setup data book test bench run screenshots clean help
 
 help:
-	@echo "make book | make test | make data | make bench | make run YEAR=2019 PARTNERSHIPS=simulated | make clean"
+	@echo "make book | make test | make data | make bench | make run YEAR=2019 PARTNERSHIPS=simulated | make screenshots | make clean"
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,10 @@ YEAR ?= 2019
 PARTNERSHIPS ?= simulated
 run: data
 	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/lgnet run --year $(YEAR) --partnerships $(PARTNERSHIPS)
+
+# PNG screenshots of every page of the built book (needs Debian's chromium), into screenshots/
+screenshots:
+	$(BIN)/python scripts/screenshots.py _build/html --out screenshots
 
 clean:
 	rm -rf _build runs data/build .pytest_cache .benchmarks
