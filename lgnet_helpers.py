@@ -1,7 +1,7 @@
 """lgnet_helpers: the one module the book's notebooks import.
 
 Chapter-level, one-line calls that return tables (pandas DataFrames), figures or short Markdown notes.
-This file is only the face: the functions live in ``lgnet.chapters`` (one small module per chapter), which
+This file is only the face: the functions live in ``lgnet.book.chapters`` (one small module per chapter), which
 composes the analysis modules of ``lgnet`` (network, propensity, selection, homophily, qap_validation ...),
 caches the expensive steps and formats results for reading. There are no statistics here.
 
@@ -13,9 +13,9 @@ A chapter starts with::
 
 The article's published figures are the constants in ``ARTICLE`` (source: ``ARTICLE_SOURCE``); each
 chapter's closing "article reports / this run finds" table puts them beside values computed from the run.
-Distance coefficients are shown per 100 km (the models are fitted in km; see ``lgnet.chapters.terms``).
+Distance coefficients are shown per 100 km (the models are fitted in km; see ``lgnet.book.chapters.terms``).
 
-Every chapter (module in ``lgnet.chapters``)
+Every chapter (module in ``lgnet.book.chapters``)
 --------------------------------------------
 setup and data (``run``, ``data``, ``cache``)
     setup, Run, partnership_data, subset_data, network, describe, council_table, analysis_table,
@@ -45,7 +45,7 @@ Appendix: data (``appendices``)
 
 from __future__ import annotations
 
-from lgnet.chapters.appendices import (
+from lgnet.book.chapters.appendices import (
     PLANTED_TERMS,
     attribute_gaps,
     calibration_figure,
@@ -59,7 +59,7 @@ from lgnet.chapters.appendices import (
     recovery_figure,
     recovery_table,
 )
-from lgnet.chapters.background import (
+from lgnet.book.chapters.background import (
     TYPE_ORDER,
     compare_background,
     council_counts,
@@ -71,8 +71,8 @@ from lgnet.chapters.background import (
     partnership_map,
     top_councils,
 )
-from lgnet.chapters.cache import clear_cache
-from lgnet.chapters.data import (
+from lgnet.book.chapters.cache import clear_cache
+from lgnet.book.chapters.data import (
     analysis_table,
     boundaries,
     council_table,
@@ -82,9 +82,9 @@ from lgnet.chapters.data import (
     regions,
     subset_data,
 )
-from lgnet.chapters.display import ARTICLE, ARTICLE_SOURCE, FigureOutput, article_vs_run, glue_figure
-from lgnet.chapters.notes import Note, dataset_note
-from lgnet.chapters.propensity import (
+from lgnet.book.chapters.display import ARTICLE, ARTICLE_SOURCE, FigureOutput, article_vs_run, glue_figure
+from lgnet.book.chapters.notes import Note, dataset_note
+from lgnet.book.chapters.propensity import (
     REDUNDANT_IN_SINGLE_PARTY_GOVERNMENT,
     compare_propensity,
     propensity_coefficients,
@@ -96,8 +96,8 @@ from lgnet.chapters.propensity import (
     propensity_summary,
     propensity_variables,
 )
-from lgnet.chapters.run import DEFAULT_SEED, DOCUMENTED, SIMULATED, Run, label, setup
-from lgnet.chapters.selection import (
+from lgnet.book.chapters.run import DEFAULT_SEED, DOCUMENTED, SIMULATED, Run, label, setup
+from lgnet.book.chapters.selection import (
     LOGISTIC_MODELS,
     PARTNER_MODELS,
     SUBSET_MODELS,
@@ -111,7 +111,7 @@ from lgnet.chapters.selection import (
     proximity_table,
     selection_result,
 )
-from lgnet.chapters.subsets import (
+from lgnet.book.chapters.subsets import (
     SUBSETS,
     compare_activity,
     subset_coefficients,
@@ -120,8 +120,8 @@ from lgnet.chapters.subsets import (
     tie_distance_figure,
     tie_distance_table,
 )
-from lgnet.chapters.synthesis import compare_conclusions, interpretation, synthesis_table
-from lgnet.chapters.terms import TERM_LABELS
-from lgnet.partnership_data import NATURES, PartnershipData
+from lgnet.book.chapters.synthesis import compare_conclusions, interpretation, synthesis_table
+from lgnet.book.chapters.terms import TERM_LABELS
+from lgnet.data.partnership_data import NATURES, PartnershipData
 
 __all__ = [name for name in dir() if not name.startswith("_") and name != "annotations"]

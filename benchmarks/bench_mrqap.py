@@ -1,4 +1,4 @@
-"""Benchmark of lgnet.qap.mrqap (double semi-partialling): speed against naive refits and R sna, and scaling.
+"""Benchmark of lgnet.stats.qap.mrqap (double semi-partialling): speed against naive refits and R sna, and scaling.
 
 Run from the repository root (a plain script; the figures are printed as a table):
 
@@ -38,7 +38,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from lgnet import qap  # noqa: E402
+from lgnet.stats import qap  # noqa: E402
 
 
 def make_data(n: int, n_predictors: int = 10, seed: int = 0):
@@ -242,7 +242,7 @@ def main(argv=None) -> int:
     print("MRQAP with double semi-partialling, n=353 nodes, 10 predictors (11 terms incl. intercept)")
     print(f"{'implementation':<34}{'permutations':>13}{'total s':>10}{'s / perm':>12}{'lgnet faster by':>17}")
     per_fast = fast["per_permutation_s"]
-    print(f"{'lgnet.qap.mrqap':<34}{fast['permutations']:>13}{fast['seconds']:>10.2f}{per_fast:>12.2e}{'1x':>17}")
+    print(f"{'lgnet.stats.qap.mrqap':<34}{fast['permutations']:>13}{fast['seconds']:>10.2f}{per_fast:>12.2e}{'1x':>17}")
     print(f"{'naive statsmodels refits (Python)':<34}{naive['permutations']:>13}{naive['seconds']:>10.2f}"
           f"{naive['per_permutation_s']:>12.2e}{naive['per_permutation_s'] / per_fast:>16,.0f}x")
     if r:

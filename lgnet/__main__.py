@@ -1,5 +1,5 @@
 import sys
 
-from lgnet.cli import main
+from lgnet.cli.entry import main
 
 sys.exit(main())

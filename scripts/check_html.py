@@ -7,7 +7,7 @@
 
 Exits 0 when every page loads with its title and figures and no internal link is broken; 1 and a
 list of problems otherwise; 2 when Chromium is missing (install Debian's `chromium`).
-The checks live in lgnet/htmlcheck.py.
+The checks live in lgnet/book/htmlcheck.py.
 """
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ import sys
 import time
 from pathlib import Path
 
-from lgnet import htmlcheck, paths
+from lgnet.book import htmlcheck
+from lgnet.data import paths
 
 
 def main(argv: list[str] | None = None) -> int:

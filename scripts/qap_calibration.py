@@ -1,7 +1,7 @@
 """The thorough null-calibration and power study of lgnet's QAP tests (for the book's validation appendix).
 
 For each network size n, node-effect strength and effect size, simulate many independent datasets
-(lgnet.qap_validation.simulate_dyadic: a response with node effects, the tested predictor |u_i - u_j|
+(lgnet.stats.qap_validation.simulate_dyadic: a response with node effects, the tested predictor |u_i - u_j|
 and a correlated control), and record how often H0: beta = 0 is rejected at level alpha by
 MRQAP with double semi-partialling ("dsp"), Y-permutation QAP ("y") and the classical t-test
 ("classical", which assumes independent dyads). With effect 0 the rate should be close to alpha
@@ -29,7 +29,8 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from lgnet import paths, qap_validation  # noqa: E402
+from lgnet.data import paths  # noqa: E402
+from lgnet.stats import qap_validation
 
 
 def main(argv=None) -> int:

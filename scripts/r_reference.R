@@ -1,4 +1,4 @@
-# Reference results from R sna for the tests of lgnet.qap (an independent implementation).
+# Reference results from R sna for the tests of lgnet.stats.qap (an independent implementation).
 #
 # Run from the repository root:   Rscript scripts/r_reference.R
 # Needs R with the sna and jsonlite packages (Debian: apt-get install r-cran-sna r-cran-jsonlite).

@@ -13,7 +13,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from lgnet import htmlcheck, paths
+from lgnet.book import htmlcheck
+from lgnet.data import paths
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from lgnet.partnership_data import PartnershipData
+from lgnet.data.partnership_data import PartnershipData
 
 FOLDER = Path(__file__).parent / "fixtures" / "network"
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from lgnet import paths
+from lgnet.data import paths
 
 
 @pytest.fixture(scope="session")
 def raw_data():
     """The raw public files, fetched (and checksum-verified) once per test session."""
-    from lgnet import fetch
+    from lgnet.data import fetch
 
     try:
         fetch.fetch_all(mirror=paths.mirror_dir(), quiet=True)

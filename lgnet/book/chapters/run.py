@@ -1,0 +1,68 @@
+"""A chapter's settings (:class:`Run`), checked by :func:`setup`, and how a run names its dataset."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_SEED = 2017
+SIMULATED = "simulated"
+DOCUMENTED = "documented"
+
+
+@dataclass(frozen=True)
+class Run:
+    """The parameters of one chapter execution (hashable, so results can be cached per run).
+
+    year: dataset year (councils in existence on 1 April); partnerships: "documented", "simulated" or a
+    path; seed: permutation seed and seed of the simulated stand-in; permutations: QAP / Freedman–Lane
+    permutations; logistic_permutations: logistic QAP permutations (slow: refits per permutation);
+    mixed: how mixed partnerships enter the activity subsets ("exclude" or "include").
+    """
+
+    year: int = 2017
+    partnerships: str = DOCUMENTED
+    seed: int = DEFAULT_SEED
+    permutations: int = 499
+    logistic_permutations: int = 99
+    mixed: str = "exclude"
+
+    @property
+    def simulated(self) -> bool:
+        return self.partnerships == SIMULATED
+
+
+def setup(year: int = 2017, partnerships: str | os.PathLike = DOCUMENTED, seed: int = DEFAULT_SEED,
+          permutations: int = 499, logistic_permutations: int = 99, mixed: str = "exclude") -> Run:
+    """The settings of a chapter, checked. Nothing is loaded until a table or figure asks for it."""
+    source = str(partnerships)
+    if source not in (DOCUMENTED, SIMULATED):
+        source = str(Path(source).expanduser().resolve())
+    if int(permutations) < 1 or int(logistic_permutations) < 1:
+        raise ValueError(f"permutations must be positive (got {permutations}, {logistic_permutations})")
+    if mixed not in ("exclude", "include"):
+        raise ValueError(f"mixed must be 'exclude' or 'include', not {mixed!r}")
+    return Run(int(year), source, int(seed), int(permutations), int(logistic_permutations), mixed)
+
+
+def source_of(run: Run, dataset: str | None = None) -> str:
+    """The partnership source a table shows: the run's own, or ``dataset`` (e.g. "simulated") if given."""
+    return run.partnerships if dataset is None else dataset
+
+
+def label(run: Run, dataset: str | None = None) -> str:
+    """A short label for a dataset of the run: 'documented sample', 'simulated stand-in' or the file name
+    (``lgnet.book.runbook.dataset_label``, so rerun titles and table headers agree)."""
+    from lgnet.book import runbook
+
+    return runbook.dataset_label(source_of(run, dataset))
+
+
+def comparability(run: Run) -> str:
+    """What the run's whole-network numbers can be compared with (the note of the closing tables)."""
+    if run.simulated:
+        return "simulated: calibrated to the article, not evidence"
+    if run.partnerships == DOCUMENTED:
+        return "sample: not comparable with the whole network"
+    return "comparable only if the file is the whole network"

@@ -1,0 +1,105 @@
+"""`lgnet check FILE [--year Y]`: validate a partnership file and summarise it, or list its errors."""
+
+from __future__ import annotations
+
+import argparse
+
+from lgnet.data.errors import LgnetError
+
+DESCRIPTION = """\
+Validate a partnership file and print a summary (partnerships, memberships, councils matched,
+natures, functions, participation, name and nature mappings applied, warnings) or every error
+found (with file, row, column, value and the closest candidates); exit code 2 on errors.
+
+FILE is one of:
+  documented            the committed documented sample (year 2017 only)
+  a folder              a tidy pair: partnerships.csv + memberships.csv (or .xlsx)
+  a .csv / .xlsx file   a wide file (one row per partnership, member councils as free text),
+                        or a workbook with sheets 'partnerships' and 'memberships'
+Council names are matched to the councils of --year through the registry's names and data/aliases.csv.
+"""
+
+
+def add_parser(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "check", help="validate a partnership file and summarise it",
+        description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("file", metavar="FILE", help="'documented', a tidy folder, or a wide .csv/.xlsx file")
+    parser.add_argument("--year", type=int, default=2017, help="dataset year: councils in existence on 1 April (default 2017)")
+    parser.add_argument("--quiet", action="store_true", help="print only the headline counts")
+    parser.set_defaults(func=run)
+
+
+def _table(rows: list[tuple[str, str]], indent: str = "  ") -> list[str]:
+    width = max((len(k) for k, _ in rows), default=0)
+    return [f"{indent}{k.ljust(width)}  {v}" for k, v in rows]
+
+
+def format_summary(data, summary: dict, quiet: bool = False) -> str:
+    """The text `lgnet check` prints for a file that passed."""
+    s = summary
+    source = data.meta.get("source", data.dataset)
+    lines = [
+        f"Partnership file: {data.dataset}" + (f" (source {source})" if source != data.dataset else "")
+        + f", councils of {data.year}",
+        *(["SIMULATED: a generated stand-in (lgnet simulate), not data about real partnerships"]
+          if data.simulated else []),
+        "",
+        *_table([
+            ("partnerships", str(s["partnerships"])),
+            ("memberships", f"{s['memberships']} matched to {data.year} councils"
+                            + (f", {s['exclusions']} excluded (see warnings)" if s["exclusions"] else ", none excluded")),
+            ("names as written", f"{s['distinct_names_as_written']} distinct"),
+            ("councils", f"{s['councils_matched']} distinct of {s['councils_in_year']} in {data.year}"),
+            ("participation", f"{s['participation']:.1%} of {data.year} councils in at least one partnership"),
+            ("natures", ", ".join(f"{k} {v}" for k, v in s["natures"].items())),
+            ("members each", "min {min:.0f}, median {50%:.0f}, mean {mean:.2f}, max {max:.0f}".format(
+                **s["members_per_partnership"]) if s["memberships"] else "-"),
+        ]),
+    ]
+    if quiet:
+        n_warnings = len(data.meta.get("warnings", []))
+        if n_warnings:
+            lines += ["", f"warnings: {n_warnings} (run without --quiet to list them)"]
+        return "\n".join(lines)
+    lines += ["", "functions:", *_table([(k, str(v)) for k, v in s["functions"].items()])]
+    nature_maps = data.meta.get("nature_mappings", {})
+    lines += ["", "nature spellings mapped:" + ("" if nature_maps else " none")]
+    lines += _table([(k, f"{v} row(s)") for k, v in nature_maps.items()])
+    name_maps = data.meta.get("name_mappings", [])
+    counts = data.meta.get("name_mapping_counts", {})
+    lines += ["", "council names matched other than by exact name or code: "
+              + (", ".join(f"{k} {v}" for k, v in sorted(counts.items())) if counts else "none")]
+    shown_notes: set[str] = set()
+    for m in name_maps:
+        note = ""
+        if m.get("note") and m["method"] == "alias":
+            note = "  [see note above]" if m["note"] in shown_notes else f"  [{m['note']}]"
+            shown_notes.add(m["note"])
+        lines.append(f"  {m['as_written']!r} -> {m['council']} ({m['code']}) by {m['method']}, "
+                     f"{m['count']}x{note}")
+    warnings = data.meta.get("warnings", [])
+    lines += ["", f"warnings: {len(warnings) or 'none'}", *[f"  - {w}" for w in warnings]]
+    return "\n".join(lines)
+
+
+def run(args) -> int:
+    from lgnet.data.partnerships import PartnershipFileError, load_partnerships, summarise
+
+    from lgnet.data.years import check_year
+
+    if args.file == "simulated":
+        raise LgnetError("`lgnet check` validates partnership files; use `lgnet simulate` for the stand-in")
+    try:
+        check_year(args.year)
+    except ValueError as exc:
+        raise LgnetError(f"--year: {exc}") from None
+    try:
+        data = load_partnerships(args.file, year=args.year)
+    except PartnershipFileError:
+        raise
+    except FileNotFoundError as exc:
+        raise LgnetError(str(exc)) from exc
+    print(format_summary(data, summarise(data), quiet=args.quiet))
+    return 0

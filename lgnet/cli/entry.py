@@ -1,0 +1,56 @@
+"""The `lgnet` command's entry point. Each step lives in its own module, which adds its subcommand here.
+
+A module listed in SUBCOMMAND_MODULES exposes ``add_parser(subparsers)``; the parser it adds sets
+``func`` (called with the parsed arguments, returning an exit code).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from lgnet.data.errors import LgnetError
+
+SUBCOMMAND_MODULES = [
+    "lgnet.cli.data",      # lgnet data fetch | build
+    "lgnet.cli.check",     # lgnet check
+    "lgnet.cli.simulate",  # lgnet simulate
+    "lgnet.cli.mrqap",     # lgnet mrqap
+    "lgnet.cli.run",       # lgnet run
+]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="lgnet",
+        description="Data, models and reruns for the lgnet book on English councils' shared services.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+    for name in SUBCOMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:  # a step not built yet
+            if exc.name == name:
+                continue
+            raise
+        module.add_parser(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except LgnetError as exc:
+        print(f"lgnet {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:  # output piped into e.g. `head`: stop quietly
+        sys.stderr.close()
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

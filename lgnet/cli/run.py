@@ -1,0 +1,71 @@
+"""`lgnet run`: rerun every chapter of the book for a year and partnership dataset, and build it."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from lgnet.data.errors import LgnetError
+
+
+def add_parser(subparsers) -> argparse.ArgumentParser:
+    parser = subparsers.add_parser(
+        "run",
+        help="rerun the book's chapters (papermill) for a year/dataset and build that variant",
+        description=(
+            "Execute every chapter notebook listed in _toc.yml with papermill for the given year and "
+            "partnership dataset, into a git-ignored run folder (default runs/<year>-<dataset>/), "
+            "then build that folder as its own HTML book (<out>/_build/html). The documented sample "
+            "belongs to 2017: for another year use --partnerships simulated or your own file."
+        ),
+    )
+    parser.add_argument("--year", type=int, default=2017, help="dataset year: councils on 1 April YEAR (default 2017)")
+    parser.add_argument(
+        "--partnerships",
+        default="documented",
+        metavar="documented|simulated|PATH",
+        help="partnership dataset: the documented 2017 sample (default), the simulated stand-in for "
+        "that year's councils, or a tidy folder / wide CSV or XLSX file",
+    )
+    parser.add_argument("--permutations", type=int, default=None, metavar="N", help="QAP permutations (default: each chapter's own)")
+    parser.add_argument("--seed", type=int, default=None, metavar="S", help="random seed (default: each chapter's own)")
+    parser.add_argument("--out", default=None, metavar="DIR", help="run folder (default runs/<year>-<dataset>/)")
+    parser.add_argument("--no-build", action="store_true", help="execute the notebooks only; do not build the HTML book")
+    parser.add_argument("--strict", action="store_true", help="build with Sphinx warnings as errors (-n -W)")
+    parser.add_argument("--quiet", action="store_true", help="no progress bars")
+    parser.set_defaults(func=run)
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    from lgnet.book.runbook import run_book
+
+    if args.permutations is not None and args.permutations < 1:
+        raise LgnetError(f"--permutations {args.permutations}: give a positive number, e.g. 999")
+    result = run_book(
+        year=args.year,
+        partnerships=args.partnerships,
+        permutations=args.permutations,
+        seed=args.seed,
+        out=args.out,
+        build=not args.no_build,
+        quiet=args.quiet,
+        strict=args.strict,
+    )
+    width = max(len(name) for name in result.timings)
+    print(f"run folder: {result.out}")
+    for name, seconds in result.timings.items():
+        print(f"  {name:<{width}}  {seconds:7.1f} s")
+    print(f"  {'total (execution)':<{width}}  {sum(result.timings.values()):7.1f} s")
+    if result.html_index is not None:
+        print(f"  {'HTML build':<{width}}  {result.build_seconds:7.1f} s")
+        print(f"HTML book: {result.html_index}")
+        if result.build_warnings:
+            print(f"{len(result.build_warnings)} Sphinx warning(s) in the build (log: "
+                  f"{result.out / '_build' / 'lgnet-build.log'}); the first:")
+            for line in result.build_warnings[:5]:
+                print(f"  {line}")
+    else:
+        print("HTML book: not built (--no-build); build it with: jupyter-book build " + str(result.out))
+    sys.stdout.flush()
+    return 0

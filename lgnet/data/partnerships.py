@@ -1,0 +1,659 @@
+"""Partnership data: read a partnership file (tidy pair or wide sheet), check it, match its councils.
+
+Accepted shapes (CSV or XLSX; column names are matched case-insensitively, with common synonyms):
+
+tidy pair   a folder holding ``partnerships.csv`` (or ``.xlsx``) and ``memberships.csv`` (or ``.xlsx``),
+            or one workbook with sheets ``partnerships`` and ``memberships``.
+            partnerships: partnership_id, name, nature, function, any further columns (kept);
+            memberships:  partnership_id and the council as ``council`` (GSS code or name), ``code``
+            (GSS code) and/or ``council_name_as_written`` (name).
+wide        one row per partnership: partnership_id (optional: made from the row number if absent),
+            name, nature, function and one column listing the member councils as free text.
+            Members are separated by ";", "|" or new lines; within one such piece, commas, " and " and
+            " & " separate councils only where the parts are themselves council names, so
+            "Bournemouth, Christchurch and Poole", "Barking and Dagenham" and
+            "Hammersmith & Fulham, Kensington & Chelsea" are read right. Safest: separate members with ";".
+
+Synonyms: partnership_id ~ id, partnership id, ref; name ~ title, partnership, partnership name;
+nature ~ type, category, activity; function ~ service, service area, services; members ~ councils,
+partners, member councils, authorities. Nature spellings: "front-line", "front line", "programme",
+"service delivery" -> frontline; "back office", "back-office", "admin", "administration", "support"
+-> administrative; "both", "hybrid" -> mixed (case-insensitive; every mapping is reported).
+
+Checks. Errors (collected, all reported together in one :class:`PartnershipFileError`, each with file,
+row, column, value and a suggestion): missing columns, empty or duplicated partnership ids, missing
+names, unknown natures, council names that are unmatched or ambiguous (with the closest candidates),
+memberships whose partnership id is not in the partnerships file. Reported in ``meta["warnings"]``
+(kept visible, never silent): a council listed twice in one partnership (the repeat is not counted),
+one-member partnerships, partnerships without members, missing functions (set to "unspecified"),
+and names of councils not existing in the year, of non-English councils or of bodies that are not
+councils (listed in ``meta["exclusions"]``, not in the memberships).
+
+Row numbers are counted as in a spreadsheet: the header is row 1, the first record row 2.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from lgnet.data import paths
+from lgnet.data.errors import LgnetError
+from lgnet.data.names import CouncilMatcher, MatchResult, load_aliases, load_registry
+from lgnet.data.partnership_data import NATURES, PartnershipData
+
+__all__ = [
+    "PartnershipData", "NATURES", "PartnershipFileError", "Problem", "DOCUMENTED_DIR", "DOCUMENTED_YEAR",
+    "load_partnerships", "read_tidy", "read_wide", "map_nature", "split_members", "summarise",
+]
+
+DOCUMENTED_DIR = paths.DATA / "documented_partnerships"
+DOCUMENTED_YEAR = 2017
+
+COLUMN_SYNONYMS = {
+    "partnership_id": ["partnership id", "partnership_id", "id", "ref", "reference", "partnership ref"],
+    "name": ["name", "title", "partnership", "partnership name", "partnership title"],
+    "nature": ["nature", "type", "category", "activity", "activity type", "partnership type", "nature of service"],
+    "function": ["function", "service", "service area", "services", "function service", "service type"],
+    "members": ["members", "councils", "partners", "member councils", "authorities", "councils involved",
+                "partner councils", "member authorities", "participating councils"],
+    "council": ["council", "member", "authority", "partner", "council name", "local authority"],
+    "code": ["code", "gss code", "gss", "council code", "la code"],
+    "council_name_as_written": ["council name as written", "council_name_as_written", "name as written"],
+}
+
+NATURE_SPELLINGS = {
+    "frontline": ["frontline", "front line", "front line service", "front line services", "programme",
+                  "programmes", "program", "service delivery", "delivery", "front office"],
+    "administrative": ["administrative", "admin", "administration", "back office", "backoffice",
+                       "back office service", "back office services", "support", "support services",
+                       "corporate", "corporate services"],
+    "mixed": ["mixed", "both", "hybrid", "front and back office", "back office and front line",
+              "frontline and administrative", "administrative and frontline"],
+}
+_NATURE_LOOKUP = {spelling: nature for nature, spellings in NATURE_SPELLINGS.items() for spelling in spellings}
+UNSPECIFIED_FUNCTION = "unspecified"
+
+
+# --- errors -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem in a partnership file."""
+
+    file: str
+    row: int | None
+    column: str | None
+    value: str | None
+    message: str
+    suggestion: str = ""
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.row is not None:
+            where += f", row {self.row}"
+        if self.column:
+            where += f", column {self.column!r}"
+        text = f"{where}: {self.message}"
+        if self.value is not None:
+            text += f": {self.value!r}"
+        if self.suggestion:
+            text += f" -- {self.suggestion}"
+        return text
+
+
+class PartnershipFileError(LgnetError, ValueError):
+    """A partnership file has problems; ``problems`` lists every one (not only the first)."""
+
+    def __init__(self, source: str, problems: list[Problem], warnings: list[str] | None = None):
+        self.source = source
+        self.problems = list(problems)
+        self.warnings = list(warnings or [])
+        lines = [f"{len(self.problems)} problem(s) in partnership file {source} "
+                 "(rows counted as in a spreadsheet: header = row 1):"]
+        lines += [f"  - {p}" for p in self.problems]
+        if self.warnings:  # found on the same pass: shown now, so fixing the errors brings no surprises
+            lines.append(f"also noted ({len(self.warnings)} warning(s), not errors):")
+            lines += [f"  - {w}" for w in self.warnings]
+        super().__init__("\n".join(lines))
+
+
+# --- small helpers ----------------------------------------------------------------------------------
+
+
+def _display(path) -> str:
+    """A path as shown in messages: relative to the repository when inside it."""
+    path = Path(path)
+    try:
+        return str(path.resolve().relative_to(paths.ROOT))
+    except ValueError:
+        return str(path)
+
+
+def _header_key(text: str) -> str:
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", str(text).lower()).split())
+
+
+def _find_columns(columns, wanted: list[str]) -> dict[str, str]:
+    """Standard name -> the file's column, for the standard names in ``wanted`` that are present."""
+    keys = {_header_key(c): c for c in columns}
+    found = {}
+    for std in wanted:
+        for synonym in COLUMN_SYNONYMS[std]:
+            column = keys.get(_header_key(synonym))
+            if column is not None and column not in found.values():
+                found[std] = column
+                break
+    return found
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    try:
+        if pd.isna(value):
+            return ""
+    except (TypeError, ValueError):
+        pass
+    text = str(value).strip()
+    if re.fullmatch(r"\d+\.0", text):  # spreadsheets turn ids like 12 into 12.0
+        text = text[:-2]
+    return text
+
+
+def _read_table(path: Path, sheet: str | int | None = 0) -> pd.DataFrame:
+    """A CSV or one sheet of an XLSX file as strings ('' for empty cells)."""
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm", ".xls"):
+        table = pd.read_excel(path, sheet_name=sheet, dtype=str)
+    elif suffix in (".csv", ".txt"):
+        try:
+            try:
+                table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+            except UnicodeDecodeError:  # a spreadsheet's "CSV" export in Windows-1252
+                table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="cp1252")
+        except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+            raise PartnershipFileError(_display(path), [Problem(_display(path), None, None, None,
+                                                                f"not a readable CSV file ({exc})",
+                                                                "save it as comma-separated values with one header row")])
+    else:
+        raise PartnershipFileError(_display(path), [Problem(_display(path), None, None, suffix,
+                                                       "unsupported file type", "use .csv or .xlsx")])
+    table = table.fillna("").astype(str)
+    table.columns = [str(c).strip() for c in table.columns]
+    # drop completely empty rows (spreadsheet padding), keeping the spreadsheet row numbers
+    table["_row"] = range(2, len(table) + 2)
+    blank = table.drop(columns="_row").apply(lambda col: col.str.strip() == "").all(axis=1)
+    return table[~blank].reset_index(drop=True)
+
+
+def map_nature(value: str) -> str | None:
+    """The canonical nature (frontline / administrative / mixed) for a spelling, or None if unknown."""
+    key = " ".join(re.sub(r"[^a-z]+", " ", str(value).lower()).split())
+    return _NATURE_LOOKUP.get(key)
+
+
+def _closest(value: str, choices, limit: int = 3) -> list[str]:
+    from rapidfuzz import process
+
+    return [c for c, _score, _i in process.extract(str(value), list(choices), limit=limit)]
+
+
+# --- member lists in one cell -------------------------------------------------------------------------
+
+_PIECE_SEPARATORS = re.compile(r"[;\n\r|]+")
+_INNER_SEPARATORS = re.compile(r"(\s*,\s*|\s+and\s+|\s*&\s*|\s*\+\s*|\s*/\s*)", re.IGNORECASE)
+
+
+def split_members(text: str, matcher: CouncilMatcher) -> list[tuple[str, MatchResult]]:
+    """Split a free-text list of councils into (name as written, match) pairs.
+
+    Pieces are first separated on ";", "|" and new lines. A piece that is a council name as a whole
+    stays whole ("Bournemouth, Christchurch and Poole"); otherwise it is cut at commas, " and ", "&", "+",
+    "/" into the fewest parts that are each a council name ("Hammersmith and Fulham, Barnet" -> 2). Parts
+    that match no council are returned with their failed match, joined back across "and"/"&" (so
+    "Barking and Dagenhm" is reported as one name, not two).
+    """
+    out: list[tuple[str, MatchResult]] = []
+    for piece in _PIECE_SEPARATORS.split(str(text)):
+        piece = piece.strip().strip(",").strip()
+        if not piece:
+            continue
+        out.extend(_split_piece(piece, matcher))
+    return out
+
+
+def _split_piece(piece: str, matcher: CouncilMatcher) -> list[tuple[str, MatchResult]]:
+    whole = matcher.match(piece)
+    if whole.matched:
+        return [(piece, whole)]
+    parts = _INNER_SEPARATORS.split(piece)
+    segments = [p.strip() for p in parts[0::2]]
+    separators = parts[1::2]
+    n = len(segments)
+    if n == 1:
+        return [(piece, whole)]
+
+    def text(i: int, j: int) -> str:  # segments i..j-1 with their original separators
+        pieces = [segments[i]]
+        for k in range(i + 1, j):
+            pieces += [separators[k - 1], segments[k]]
+        return "".join(pieces).strip()
+
+    cache: dict[tuple[int, int], MatchResult] = {}
+
+    def result(i: int, j: int) -> MatchResult:
+        if (i, j) not in cache:
+            cache[(i, j)] = matcher.match(text(i, j))
+        return cache[(i, j)]
+
+    # cost, lexicographically: segments left unmatched, then unmatched groups, then groups
+    best: list[tuple[float, list[tuple[int, int]]] | None] = [None] * (n + 1)
+    best[0] = (0, [])
+    for j in range(1, n + 1):
+        for i in range(j):
+            if best[i] is None or not segments[i]:
+                continue
+            spans_comma = any("," in separators[k - 1] for k in range(i + 1, j))
+            r = result(i, j)
+            if r.matched:
+                cost = 1
+            elif not spans_comma:
+                cost = 1_000_000 * (j - i) + 1000
+            else:
+                continue
+            total = best[i][0] + cost
+            if best[j] is None or total < best[j][0]:
+                best[j] = (total, best[i][1] + [(i, j)])
+    if best[n] is None:
+        return [(piece, whole)]
+    groups = best[n][1]
+    if all(not result(i, j).matched for i, j in groups):
+        return [(piece, whole)]  # nothing recognisable: report the piece as written
+    return [(text(i, j), result(i, j)) for i, j in groups]
+
+
+# --- reading --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Context:
+    year: int
+    matcher: CouncilMatcher
+    problems: list[Problem]
+    warnings: list[str]
+
+
+def _context(year: int, councils: pd.DataFrame | None, aliases: pd.DataFrame | None,
+             registry: pd.DataFrame | None) -> _Context:
+    if councils is None:
+        from lgnet.data.councils import council_table
+
+        councils = council_table(year)
+    if aliases is None:
+        aliases = load_aliases()
+    if registry is None:
+        try:
+            registry = load_registry()
+        except FileNotFoundError:
+            registry = None
+    return _Context(int(year), CouncilMatcher(councils, year, aliases, registry), [], [])
+
+
+def _check_columns(file: str, table: pd.DataFrame, required: list[str], optional: list[str],
+                   ctx: _Context) -> dict[str, str] | None:
+    found = _find_columns(table.columns, required + optional)
+    missing = [c for c in required if c not in found]
+    for column in missing:
+        accepted = ", ".join(repr(s) for s in COLUMN_SYNONYMS[column])
+        ctx.problems.append(Problem(file, 1, None, None, f"missing column {column!r}",
+                                    f"add a column named one of {accepted}; columns found: "
+                                    + ", ".join(repr(c) for c in table.columns if c != "_row")))
+    return None if missing else found
+
+
+def _partnership_rows(file: str, table: pd.DataFrame, cols: dict[str, str], ctx: _Context,
+                      make_ids: bool = False) -> tuple[pd.DataFrame, dict]:
+    """Validate the partnership columns; returns the standardised table and nature mappings."""
+    mapped: Counter = Counter()
+    rows = []
+    seen: dict[str, int] = {}
+    standard = set(cols.values()) | {"_row"}
+    for _, rec in table.iterrows():
+        row = int(rec["_row"])
+        pid = _text(rec[cols["partnership_id"]]) if "partnership_id" in cols else ""
+        if make_ids and "partnership_id" not in cols:
+            pid = f"R{row:03d}"
+        if not pid:
+            ctx.problems.append(Problem(file, row, cols.get("partnership_id"), "", "empty partnership id",
+                                        "give every partnership a unique id"))
+        elif pid in seen:
+            ctx.problems.append(Problem(file, row, cols.get("partnership_id"), pid,
+                                        f"duplicated partnership id (also row {seen[pid]})",
+                                        "ids must be unique: renumber one of them"))
+        else:
+            seen[pid] = row
+        name = _text(rec[cols["name"]])
+        if not name:
+            ctx.problems.append(Problem(file, row, cols["name"], "", "empty partnership name", "add its name"))
+        raw_nature = _text(rec[cols["nature"]])
+        nature = map_nature(raw_nature)
+        if nature is None:
+            close = _closest(raw_nature, _NATURE_LOOKUP) if raw_nature else []
+            hint = ", ".join(f"{c!r} (= {_NATURE_LOOKUP[c]})" for c in close)
+            ctx.problems.append(Problem(file, row, cols["nature"], raw_nature,
+                                        "unknown nature" if raw_nature else "missing nature",
+                                        (f"closest accepted spellings: {hint}; " if hint else "")
+                                        + "use frontline, administrative or mixed (or a spelling listed "
+                                        "in lgnet.data.partnerships.NATURE_SPELLINGS)"))
+        elif raw_nature != nature:
+            mapped[(raw_nature, nature)] += 1
+        function = _text(rec[cols["function"]])
+        if not function:
+            ctx.warnings.append(f"{file}, row {row}: partnership {pid or '?'} has no function: "
+                                f"recorded as {UNSPECIFIED_FUNCTION!r}")
+            function = UNSPECIFIED_FUNCTION
+        extra = {c: rec[c] for c in table.columns if c not in standard}
+        rows.append({"partnership_id": pid, "name": name, "nature": nature, "function": function,
+                     **extra, "_row": row})
+    if make_ids and "partnership_id" not in cols:
+        ctx.warnings.append(f"{file}: no partnership id column: ids R<row> made from the row numbers")
+    out = pd.DataFrame(rows, columns=["partnership_id", "name", "nature", "function",
+                                      *[c for c in table.columns if c not in standard], "_row"])
+    mappings = {f"{raw} -> {nat}": n for (raw, nat), n in sorted(mapped.items())}
+    return out, mappings
+
+
+def _match_memberships(entries: list[dict], ctx: _Context) -> tuple[pd.DataFrame, list[dict], list[dict]]:
+    """entries: dicts with file, row, column, partnership_id, as_written, result -> memberships, exclusions, mappings."""
+    members, exclusions = [], []
+    mapping: dict[str, dict] = {}
+    for e in entries:
+        r: MatchResult = e["result"]
+        if r.matched:
+            members.append({"partnership_id": e["partnership_id"], "code": r.code,
+                            "council_name_as_written": e["name_as_written"], "_file": e["file"], "_row": e["row"]})
+            if r.method not in ("code", "name"):
+                m = mapping.setdefault(e["as_written"], {"as_written": e["as_written"], "code": r.code,
+                                                         "council": r.name, "method": r.method,
+                                                         "note": r.note, "count": 0})
+                m["count"] += 1
+        elif r.status in ("unmatched", "ambiguous"):
+            what = "ambiguous council name" if r.status == "ambiguous" else f"no council of {ctx.year} matches"
+            if r.status == "unmatched" and r.message and "GSS code" in r.message:
+                what = r.message
+            ctx.problems.append(Problem(e["file"], e["row"], e["column"], e["as_written"], what, r.suggestion()))
+        else:
+            exclusions.append({"partnership_id": e["partnership_id"], "as_written": e["as_written"],
+                               "status": r.status, "reason": r.message, "file": e["file"], "row": e["row"]})
+            label = {"not_existing_in_year": f"not a council in {ctx.year}",
+                     "non_english": "not an English council", "not_a_council": "not a council"}[r.status]
+            ctx.warnings.append(f"{e['file']}, row {e['row']}: {e['as_written']!r} in partnership "
+                                f"{e['partnership_id']} excluded: {label}: {r.message}")
+    memberships = pd.DataFrame(members, columns=["partnership_id", "code", "council_name_as_written", "_file", "_row"])
+    return memberships, exclusions, sorted(mapping.values(), key=lambda m: m["as_written"].lower())
+
+
+def _finish(source: str, partnerships: pd.DataFrame, memberships: pd.DataFrame, exclusions: list[dict],
+            mappings: list[dict], nature_mappings: dict, ctx: _Context, dataset: str, files: list[str],
+            extra_meta: dict | None = None) -> PartnershipData:
+    """Cross-checks shared by the tidy and wide readers, then the PartnershipData (or the error)."""
+    known = set(partnerships["partnership_id"])
+    unknown = memberships[~memberships["partnership_id"].isin(known)]
+    for _, m in unknown.iterrows():
+        close = _closest(m["partnership_id"], known) if known else []
+        ctx.problems.append(Problem(m["_file"], int(m["_row"]), "partnership_id", m["partnership_id"],
+                                    "membership of a partnership id not in the partnerships file",
+                                    f"closest ids: {', '.join(close)}" if close else "add the partnership"))
+    if ctx.problems:
+        raise PartnershipFileError(source, ctx.problems, ctx.warnings)
+
+    # a council twice in one partnership: keep the first listing, report the repeat
+    duplicated = memberships.duplicated(["partnership_id", "code"], keep="first")
+    duplicates = []
+    for _, m in memberships[duplicated].iterrows():
+        first = memberships[(memberships["partnership_id"] == m["partnership_id"])
+                            & (memberships["code"] == m["code"])].iloc[0]
+        duplicates.append({"partnership_id": m["partnership_id"], "code": m["code"],
+                           "as_written": m["council_name_as_written"], "row": int(m["_row"]),
+                           "first_row": int(first["_row"])})
+        ctx.warnings.append(f"{m['_file']}, row {int(m['_row'])}: {m['council_name_as_written'] or m['code']!r} "
+                            f"is listed twice in partnership {m['partnership_id']} (first at row "
+                            f"{int(first['_row'])}, same council {m['code']}): counted once")
+    memberships = memberships[~duplicated]
+
+    sizes = memberships.groupby("partnership_id").size()
+    for _, p in partnerships.iterrows():
+        n = int(sizes.get(p["partnership_id"], 0))
+        if n == 0:
+            ctx.warnings.append(f"partnership {p['partnership_id']} ({p['name']}) has no member council")
+        elif n == 1:
+            ctx.warnings.append(f"partnership {p['partnership_id']} ({p['name']}) has only one member council")
+
+    by_method = Counter(m["method"] for m in mappings for _ in range(m["count"]))
+    meta = {
+        "source": source,
+        "files": files,
+        "row_numbering": "spreadsheet rows: header = row 1",
+        "nature_mappings": nature_mappings,
+        "name_mappings": mappings,
+        "name_mapping_counts": dict(by_method),
+        "exclusions": exclusions,
+        "duplicates": duplicates,
+        "warnings": list(ctx.warnings),
+    }
+    if extra_meta:
+        meta.update(extra_meta)
+    partnerships = partnerships.drop(columns="_row").reset_index(drop=True)
+    memberships = memberships.drop(columns=["_file", "_row"]).reset_index(drop=True)
+    memberships["council_name_as_written"] = memberships["council_name_as_written"].astype("string")
+    return PartnershipData(partnerships=partnerships, memberships=memberships, year=ctx.year,
+                           dataset=dataset, simulated=False, meta=meta)
+
+
+def _tidy_files(folder_or_pair) -> tuple[tuple[Path, object], tuple[Path, object]]:
+    """(path, sheet) for the partnerships and memberships tables."""
+    if isinstance(folder_or_pair, (tuple, list)):
+        p, m = (Path(x) for x in folder_or_pair)
+        return (p, 0), (m, 0)
+    path = Path(folder_or_pair)
+    if path.is_file() and path.suffix.lower() in (".xlsx", ".xlsm"):
+        sheets = {s.lower(): s for s in pd.ExcelFile(path).sheet_names}
+        if "partnerships" in sheets and "memberships" in sheets:
+            return (path, sheets["partnerships"]), (path, sheets["memberships"])
+        raise PartnershipFileError(_display(path), [Problem(_display(path), None, None, None,
+                                                       "workbook has no 'partnerships' and 'memberships' sheets",
+                                                       "name the two sheets so, or give a wide file")])
+    found = []
+    for stem in ("partnerships", "memberships"):
+        for suffix in (".csv", ".xlsx"):
+            if (path / f"{stem}{suffix}").exists():
+                found.append((path / f"{stem}{suffix}", 0))
+                break
+        else:
+            raise PartnershipFileError(_display(path), [Problem(_display(path), None, None, None,
+                                                           f"no {stem}.csv or {stem}.xlsx in this folder",
+                                                           "a tidy pair is partnerships.csv + memberships.csv")])
+    return found[0], found[1]
+
+
+def read_tidy(folder_or_pair, year: int = DOCUMENTED_YEAR, *, councils: pd.DataFrame | None = None,
+              aliases: pd.DataFrame | None = None, registry: pd.DataFrame | None = None,
+              dataset: str | None = None) -> PartnershipData:
+    """Read a tidy pair (a folder, a (partnerships, memberships) pair of paths, or a two-sheet workbook)."""
+    (p_path, p_sheet), (m_path, m_sheet) = _tidy_files(folder_or_pair)
+    ctx = _context(year, councils, aliases, registry)
+    p_file, m_file = _display(p_path), _display(m_path) + (f" [sheet {m_sheet}]" if m_sheet != 0 else "")
+    if p_sheet != 0:
+        p_file += f" [sheet {p_sheet}]"
+    p_table, m_table = _read_table(p_path, p_sheet), _read_table(m_path, m_sheet)
+    p_cols = _check_columns(p_file, p_table, ["partnership_id", "name", "nature", "function"], [], ctx)
+    m_cols = _find_columns(m_table.columns, ["partnership_id", "council", "code", "council_name_as_written"])
+    if "partnership_id" not in m_cols or not ({"council", "code", "council_name_as_written"} & set(m_cols)):
+        ctx.problems.append(Problem(m_file, 1, None, None,
+                                    "memberships need a 'partnership_id' column and a 'council' (GSS code or "
+                                    "name), 'code' or 'council_name_as_written' column",
+                                    "columns found: " + ", ".join(repr(c) for c in m_table.columns if c != "_row")))
+        m_cols = None
+    if p_cols is None or m_cols is None:
+        raise PartnershipFileError(_display(p_path if p_cols is None else m_path), ctx.problems)
+    partnerships, nature_mappings = _partnership_rows(p_file, p_table, p_cols, ctx)
+
+    entries = []
+    for _, rec in m_table.iterrows():
+        row = int(rec["_row"])
+        pid = _text(rec[m_cols["partnership_id"]])
+        code = _text(rec[m_cols["code"]]) if "code" in m_cols else ""
+        council = _text(rec[m_cols["council"]]) if "council" in m_cols else ""
+        written = _text(rec[m_cols["council_name_as_written"]]) if "council_name_as_written" in m_cols else ""
+        query, column = next(((v, m_cols[c]) for v, c in ((code, "code"), (council, "council"),
+                                                          (written, "council_name_as_written")) if v),
+                             ("", m_cols.get("council") or m_cols.get("code") or m_cols.get("council_name_as_written")))
+        if not pid:
+            ctx.problems.append(Problem(m_file, row, m_cols["partnership_id"], "", "empty partnership id",
+                                        "every membership names its partnership"))
+        if not query:
+            ctx.problems.append(Problem(m_file, row, column, "", "empty council", "write a GSS code or name"))
+            continue
+        name_as_written = written or (council if council and council != code else "")
+        if name_as_written and re.fullmatch(r"[ENSWK]\d{8}", name_as_written, re.IGNORECASE):
+            name_as_written = ""
+        entries.append({"file": m_file, "row": row, "column": column, "partnership_id": pid,
+                        "as_written": query, "name_as_written": name_as_written or pd.NA,
+                        "result": ctx.matcher.match(query)})
+    memberships, exclusions, mappings = _match_memberships(entries, ctx)
+    if isinstance(folder_or_pair, (tuple, list)):
+        source = f"{_display(p_path)} + {_display(m_path)}"
+    else:
+        source = _display(folder_or_pair)
+    data = _finish(source, partnerships, memberships, exclusions, mappings, nature_mappings, ctx,
+                   dataset or source, [_display(p_path), _display(m_path)])
+    _carry_simulation_marker(data, Path(p_path).parent, p_table)
+    return data
+
+
+def _carry_simulation_marker(data: PartnershipData, folder: Path, partnerships: pd.DataFrame) -> None:
+    """A folder written by `lgnet simulate` stays marked as simulated when read back by path."""
+    sidecar = folder / "simulation.json"
+    flagged = "simulated" in partnerships.columns and partnerships["simulated"].astype(str).str.lower().eq("true").all()
+    if sidecar.is_file():
+        import json
+
+        info = json.loads(sidecar.read_text())
+        if info.get("marker") == "SIMULATED":
+            data.simulated = True
+            data.meta["simulation"] = info
+    elif flagged:
+        data.simulated = True
+
+
+def read_wide(path, year: int = DOCUMENTED_YEAR, *, sheet: str | int = 0, councils: pd.DataFrame | None = None,
+              aliases: pd.DataFrame | None = None, registry: pd.DataFrame | None = None,
+              dataset: str | None = None) -> PartnershipData:
+    """Read a wide file (CSV or XLSX): one row per partnership, member councils as free text."""
+    path = Path(path)
+    ctx = _context(year, councils, aliases, registry)
+    file = _display(path)
+    table = _read_table(path, sheet)
+    cols = _check_columns(file, table, ["name", "nature", "function", "members"], ["partnership_id"], ctx)
+    if cols is None:
+        raise PartnershipFileError(file, ctx.problems)
+    partnerships, nature_mappings = _partnership_rows(file, table.drop(columns=[cols["members"]]), cols, ctx,
+                                                      make_ids=True)
+    entries = []
+    for (_, rec), pid in zip(table.iterrows(), partnerships["partnership_id"]):
+        row = int(rec["_row"])
+        text = _text(rec[cols["members"]])
+        if not text:
+            continue  # reported as a partnership without members
+        for as_written, result in split_members(text, ctx.matcher):
+            entries.append({"file": file, "row": row, "column": cols["members"], "partnership_id": pid,
+                            "as_written": as_written,
+                            "name_as_written": pd.NA if result.method in ("code", "other_code") else as_written,
+                            "result": result})
+    memberships, exclusions, mappings = _match_memberships(entries, ctx)
+    return _finish(file, partnerships, memberships, exclusions, mappings, nature_mappings, ctx,
+                   dataset or file, [file])
+
+
+def _read_documented(year: int, **kwargs) -> PartnershipData:
+    if int(year) != DOCUMENTED_YEAR:
+        raise LgnetError(
+            f"the documented sample describes partnerships c. {DOCUMENTED_YEAR} on {DOCUMENTED_YEAR} council "
+            f"geography; it cannot be read for year {year}. Use source='simulated' (lgnet simulate --year {year}) "
+            f"or your own partnership file for {year}, or year={DOCUMENTED_YEAR}."
+        )
+    data = read_tidy(DOCUMENTED_DIR, DOCUMENTED_YEAR, dataset="documented", **kwargs)
+    caveats_path = DOCUMENTED_DIR / "caveats.csv"
+    if caveats_path.exists():
+        caveats = pd.read_csv(caveats_path, dtype=str, keep_default_na=False)
+        caveats = caveats.groupby("partnership_id")["caveat"].agg(" ".join)
+        data.partnerships["caveat"] = data.partnerships["partnership_id"].map(caveats).astype("string")
+    data.meta["provenance"] = (
+        "153 real shared-service partnerships c. 2016-2018 compiled for this project from public web pages; "
+        "see data/documented_partnerships/README.md (source_url per partnership, caveats.csv)"
+    )
+    return data
+
+
+def load_partnerships(source: str | Path = "documented", year: int = DOCUMENTED_YEAR, seed: int | None = None,
+                      **kwargs) -> PartnershipData:
+    """The partnership dataset for ``year``.
+
+    source: "documented" (the committed sample, 2017 only), "simulated" (``lgnet.data.simulate.simulate``
+    with ``seed``), or a path: a tidy folder, a (partnerships, memberships) pair, a two-sheet workbook
+    or a wide CSV/XLSX. Keyword arguments (councils, aliases, registry) are passed to the readers.
+    """
+    if isinstance(source, str) and source == "documented":
+        return _read_documented(year, **kwargs)
+    if isinstance(source, str) and source == "simulated":
+        from lgnet.data.simulate import simulate
+
+        return simulate(year=year, seed=seed)
+    if isinstance(source, (tuple, list)):
+        return read_tidy(source, year, **kwargs)
+    path = Path(source)
+    if not path.exists():
+        raise LgnetError(f"partnership file {path} not found: give a tidy folder (partnerships.csv + "
+                         "memberships.csv), a wide .csv/.xlsx file, 'documented' or 'simulated'")
+    if path.is_dir():
+        return read_tidy(path, year, **kwargs)
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        sheets = {s.lower() for s in pd.ExcelFile(path).sheet_names}
+        if {"partnerships", "memberships"} <= sheets:
+            return read_tidy(path, year, **kwargs)
+    return read_wide(path, year, **kwargs)
+
+
+# --- summary ------------------------------------------------------------------------------------------
+
+
+def summarise(data: PartnershipData, councils: pd.DataFrame | None = None) -> dict:
+    """Counts for `lgnet check` and the book: partnerships, memberships, councils, natures, participation."""
+    if councils is None:
+        from lgnet.data.councils import council_table
+
+        councils = council_table(data.year)
+    distinct = data.memberships["code"].nunique()
+    written = data.memberships["council_name_as_written"].dropna().nunique()
+    return {
+        "year": data.year,
+        "dataset": data.dataset,
+        "partnerships": len(data.partnerships),
+        "memberships": len(data.memberships),
+        "distinct_names_as_written": int(written),
+        "councils_matched": int(distinct),
+        "councils_in_year": len(councils),
+        "participation": distinct / len(councils) if len(councils) else float("nan"),
+        "natures": {n: int((data.partnerships["nature"] == n).sum()) for n in NATURES},
+        "functions": data.partnerships["function"].value_counts().to_dict(),
+        "members_per_partnership": data.memberships.groupby("partnership_id").size().describe().to_dict(),
+        "exclusions": len(data.meta.get("exclusions", [])),
+        "duplicates": len(data.meta.get("duplicates", [])),
+        "warnings": len(data.meta.get("warnings", [])),
+    }
