@@ -74,7 +74,7 @@ class SelectionResult:
 def partner_selection_models(pdata, table: pd.DataFrame, specs: dict[str, list[str]] | None = None,
                              permutations: int = 999, seed: int = 0, binary: bool = False,
                              logistic: bool = False, common_sample: bool = True,
-                             quiet: bool = True) -> SelectionResult:
+                             quiet: bool = True, councils: str = "all") -> SelectionResult:
     """Run MRQAP for each named specification (default ``lgnet.stats.dyadic.MODEL_SPECS``).
 
     pdata:    PartnershipData (a subset from ``lgnet.stats.network.subset`` for activity subsets).
@@ -83,6 +83,11 @@ def partner_selection_models(pdata, table: pd.DataFrame, specs: dict[str, list[s
               model); ``logistic=True`` runs logistic QAP on the binary response instead (implies binary).
     common_sample: see the module docstring. With False, each model drops only the councils missing
               its own variables (R² then not comparable across models; dropped reports per model).
+    councils: "all" (every council of ``table``) or "participating": only the councils with at least one
+              membership in ``pdata``. In a sample of partnerships an undocumented pair is not a known
+              non-tie; restricting the models to councils known to partner asks whether the results stand
+              without the councils about which the sample says nothing. The councils left out are reported
+              in ``dropped`` (reason: no partnership in the data).
     Every model uses ``seed``, so a model's p-values do not depend on which other models are run.
     """
     from lgnet.stats import qap  # imported here: built by its own module, only needed for these models
@@ -92,6 +97,10 @@ def partner_selection_models(pdata, table: pd.DataFrame, specs: dict[str, list[s
     W_full = dyadic.response(pdata, data, binary=binary or logistic)
     all_items = list(dict.fromkeys(item for spec in specs.values() for item in spec))
     keep_all, dropped_all = dyadic.complete_cases(data, all_items)
+    participating, not_participating = _participating(pdata, data, councils)
+    keep_all = keep_all & participating
+    if len(not_participating):
+        dropped_all = pd.concat([not_participating, dropped_all], ignore_index=True)
     dropped_frames = []
     models = {}
     used = {}
@@ -101,6 +110,9 @@ def partner_selection_models(pdata, table: pd.DataFrame, specs: dict[str, list[s
             keep = keep_all
         else:
             keep, dropped = dyadic.complete_cases(data, spec)
+            keep = keep & participating
+            if len(not_participating):
+                dropped = pd.concat([not_participating, dropped], ignore_index=True)
             dropped_frames.append(dropped.assign(model=name))
         idx = np.flatnonzero(keep)
         used[name] = int(idx.size)
@@ -118,6 +130,23 @@ def partner_selection_models(pdata, table: pd.DataFrame, specs: dict[str, list[s
                            response="binary" if (binary or logistic) else "valued",
                            method="logistic_qap" if logistic else "mrqap",
                            permutations=permutations, seed=seed, specs=specs, councils_by_model=used)
+
+
+def _participating(pdata, data: pd.DataFrame, councils: str) -> tuple[np.ndarray, pd.DataFrame]:
+    """(mask of the councils a model may use under ``councils``, table of those it leaves out and why)."""
+    columns = ["code", "name", "variable", "reason"]
+    if councils == "all":
+        return np.ones(len(data), dtype=bool), pd.DataFrame(columns=columns)
+    if councils != "participating":
+        raise ValueError(f"councils must be 'all' or 'participating', not {councils!r}")
+    members = set(pdata.memberships["code"].astype(str))
+    mask = data["code"].astype(str).isin(members).to_numpy()
+    out = data.loc[~mask]
+    dropped = pd.DataFrame({"code": out["code"].astype(str),
+                            "name": out["name"].astype(str) if "name" in out.columns else "",
+                            "variable": "", "reason": "no partnership in the data (councils='participating')"},
+                           columns=columns)
+    return mask, dropped.reset_index(drop=True)
 
 
 def subset_comparison(pdata, table: pd.DataFrame, natures=("all", "frontline", "administrative"),
