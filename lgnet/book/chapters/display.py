@@ -76,35 +76,109 @@ def num(x, digits: int = 2) -> str:
     return f"{float(x):.{digits}f}"
 
 
-def p_cell(p) -> str:
-    """A p-value for a table cell: '0.023' or '< 0.001'."""
+def p_floor(permutations: int) -> float:
+    """The smallest p-value a permutation test with ``permutations`` draws can report: 1/(R+1)."""
+    return 1.0 / (int(permutations) + 1)
+
+
+def p_cell(p, permutations: int | None = None) -> str:
+    """A p-value for a table cell (the one formatter of every p-value in the book).
+
+    Permutation p-values (``permutations`` = R given) follow the convention (b+1)/(R+1), so the smallest
+    reportable value is 1/(R+1): a p at (or, from another convention, below) that floor prints as
+    '≤ 1/(R+1)' ('≤ 0.01' for 99 permutations, '≤ 0.001' for 999); '< 0.001' only when R ≥ 999 and p is
+    below 0.001 (e.g. 9,999 permutations); otherwise three decimals. Classical p-values (``permutations``
+    None) print as '< 0.001' or three decimals. Never '0.000'.
+    """
     if p is None or pd.isna(p):
         return "–"
-    return "< 0.001" if float(p) < 0.001 else f"{float(p):.3f}"
+    p = float(p)
+    if permutations is not None:
+        floor = p_floor(permutations)
+        if p <= floor * (1 + 1e-9):
+            return f"≤ {_floor_text(floor)}" if floor >= 0.001 - 1e-12 or int(permutations) < 999 else "< 0.001"
+        if p < 0.001 and int(permutations) >= 999:
+            return "< 0.001"
+    elif p < 0.001:
+        return "< 0.001"
+    return f"{p:.3f}"
 
 
-def p_text(p) -> str:
-    """'p = 0.023', or 'p < 0.001' (a permutation p-value of 0 means: beyond every permutation)."""
-    if p is None or pd.isna(p):
+def _floor_text(floor: float) -> str:
+    """1/(R+1) as short text that is not below the floor: 0.01, 0.001, 0.05, 0.0476 -> '0.048'."""
+    for digits in range(2, 7):
+        text = f"{floor:.{digits}g}"
+        if float(text) >= floor * (1 - 1e-9) and float(text) > 0:
+            return text if "e" not in text else f"{floor:.6f}"
+    return f"{floor:.6f}"
+
+
+def p_text(p, permutations: int | None = None) -> str:
+    """'p = 0.023', 'p ≤ 0.01' (at the floor of R permutations) or 'p < 0.001' (see :func:`p_cell`)."""
+    cell = p_cell(p, permutations)
+    if cell == "–":
         return "p: –"
-    return "p < 0.001" if float(p) < 0.001 else f"p = {float(p):.3f}"
+    return f"p {cell}" if cell[0] in "<≤" else f"p = {cell}"
 
 
-def stars(p) -> str:
-    """Significance marks for permutation p-values: *** < 0.001, ** < 0.01, * < 0.05."""
+def stars(p, permutations: int | None = None) -> str:
+    """Significance marks: *** p < 0.001, ** p < 0.01, * p < 0.05, on the p as printed (a permutation p is
+    read at no less than its floor 1/(R+1), so 99 permutations never give ** and 999 never ***)."""
     if p is None or pd.isna(p):
         return ""
+    p = float(p)
+    if permutations is not None:
+        p = max(p, p_floor(permutations))
     return "***" if p < 0.001 else "**" if p < 0.01 else "*" if p < 0.05 else ""
 
 
-def estimate_p(est: float, p: float) -> str:
+def stars_legend(permutations: int | None = None) -> str:
+    """The legend of the stars a table can show with R permutations."""
+    marks = [("***", 0.001), ("**", 0.01), ("*", 0.05)]
+    if permutations is not None:
+        floor = p_floor(permutations)
+        marks = [(m, t) for m, t in marks if floor < t]
+    return ", ".join(f"{m} p < {t:g}" for m, t in marks) + (
+        f" (permutation p-values, {int(permutations):,} permutations: smallest reportable p = 1/(R+1) = "
+        f"{_floor_text(p_floor(permutations))})" if permutations is not None else "")
+
+
+def holm(pvalues) -> list[float]:
+    """Holm-adjusted p-values (statsmodels ``multipletests``, method 'holm'); NaN stays NaN."""
+    from statsmodels.stats.multitest import multipletests
+
+    arr = pd.to_numeric(pd.Series(list(pvalues), dtype="object"), errors="coerce").to_numpy(dtype=float)
+    out = arr.copy()
+    ok = ~pd.isna(arr)
+    if ok.any():
+        out[ok] = multipletests(arr[ok], method="holm")[1]
+    return out.tolist()
+
+
+def multiplicity_sentence(pvalues, permutations: int | None = None, alpha: float = 0.05, what: str = "tests") -> str:
+    """A computed sentence on multiplicity: how many of the tests have p < alpha, how many would by chance,
+    and how many survive Holm's adjustment."""
+    arr = [float(p) for p in pvalues if p is not None and not pd.isna(p)]
+    if not arr:
+        return ""
+    if permutations is not None:
+        arr = [max(p, p_floor(permutations)) for p in arr]
+    k = len(arr)
+    raw = sum(p < alpha for p in arr)
+    adj = sum(p < alpha for p in holm(arr))
+    return (f"Multiplicity: {raw} of {k} {what} have p < {alpha:g}; about {alpha * k:.1f} would by chance alone "
+            f"if no predictor mattered. After Holm's adjustment for {k} tests, {adj} "
+            f"{'remains' if adj == 1 else 'remain'} below {alpha:g}.")
+
+
+def estimate_p(est: float, p: float, permutations: int | None = None) -> str:
     """'0.123 (p = 0.004)'."""
-    return f"{est:.3g} ({p_text(p)})"
+    return f"{est:.3g} ({p_text(p, permutations)})"
 
 
-def estimate_stars(est: float, p: float) -> str:
+def estimate_stars(est: float, p: float, permutations: int | None = None) -> str:
     """'0.123**'."""
-    return f"{est:.3g}{stars(p)}"
+    return f"{est:.3g}{stars(p, permutations)}"
 
 
 def rounded(df: pd.DataFrame, digits: int = 3) -> pd.DataFrame:
@@ -114,6 +188,90 @@ def rounded(df: pd.DataFrame, digits: int = 3) -> pd.DataFrame:
         if pd.api.types.is_float_dtype(out[c]):
             out[c] = out[c].round(digits)
     return out
+
+
+# --------------------------------------------------------------------------------------------------
+# Notes under tables (n, exclusions, conventions) and computed verdicts
+# --------------------------------------------------------------------------------------------------
+
+
+def with_notes(table: pd.DataFrame, *notes: str) -> pd.DataFrame:
+    """The table with notes to print under it (its n, what was excluded and why, the p-value convention).
+
+    The notes travel in ``table.attrs["notes"]``; in a notebook (and so in the book) a table with notes is
+    shown with them under it (:func:`table_html`)."""
+    table.attrs["notes"] = list(table.attrs.get("notes", [])) + [n for n in notes if n]
+    return table
+
+
+def table_html(table: pd.DataFrame) -> str:
+    """HTML of a table followed by its notes (``attrs["notes"]``), each as a small paragraph."""
+    body = table.to_html(notebook=True, na_rep="–")
+    notes = table.attrs.get("notes") or []
+    foot = "".join(f'<p class="lgnet-table-note" style="font-size:90%;margin:0.2em 0;">{html.escape(n)}</p>'
+                   for n in notes)
+    return body + foot
+
+
+def _html_formatter(obj):
+    return table_html(obj) if obj.attrs.get("notes") else obj._repr_html_()
+
+
+def _register_formatter() -> None:
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython is installed with the book
+        return
+    ip = get_ipython()
+    if ip is not None:
+        ip.display_formatter.formatters["text/html"].for_type(pd.DataFrame, _html_formatter)
+
+
+_register_formatter()
+
+#: How the closing tables' verdicts are decided (printed under each closing table).
+VERDICT_RULE = ("Verdict rule: a coefficient agrees when its permutation p is on the same side of 0.05 as the "
+                "article's finding and, where both are significant, has the same sign; an R² agrees when it is "
+                "within the article's bound; 'not comparable' when the run's data cannot measure what the "
+                "article measured (stated beside it).")
+
+
+def verdict(kind: str, *, estimate=None, p=None, permutations: int | None = None, article_sign: int | None = None,
+            article_significant: bool | None = None, value=None, bound=None, comparable: bool = True,
+            why: str = "", alpha: float = 0.05) -> str:
+    """The verdict of one closing-table row: 'agrees', 'differs' or 'not comparable', from the numbers.
+
+    kind="coefficient": the article's finding is a sign (+1/-1, None when not stated) and whether it was
+    significant; the run's estimate and p (floored at 1/(R+1)) agree when significance matches and, if both
+    are significant and the article gives a sign, the signs match.
+    kind="bound": the run's ``value`` agrees when ``value <= bound`` (the article's ceiling).
+    ``comparable=False`` (with ``why``) gives 'not comparable: why'.
+    """
+    if not comparable:
+        return "not comparable" + (f": {why}" if why else "")
+    if kind == "coefficient":
+        if estimate is None or p is None or pd.isna(estimate) or pd.isna(p):
+            return "not comparable: not estimated in this run"
+        pp = max(float(p), p_floor(permutations)) if permutations is not None else float(p)
+        sig = pp < alpha
+        sign = 1 if float(estimate) > 0 else -1
+        if article_significant is None:
+            raise ValueError("a coefficient verdict needs article_significant")
+        if sig != bool(article_significant):
+            out = ("differs: significant in this run, not in the article" if sig
+                   else "differs: not significant in this run")
+        elif sig and article_sign is not None and sign != article_sign:
+            out = "differs: opposite sign"
+        else:
+            out = "agrees" + (" (same sign, significant)" if sig else " (not significant)")
+    elif kind == "bound":
+        if value is None or bound is None or pd.isna(value):
+            return "not comparable: not estimated in this run"
+        out = (f"agrees (within the article's bound of {100 * bound:g}%)" if float(value) <= float(bound)
+               else f"differs (above the article's bound of {100 * bound:g}%)")
+    else:
+        raise ValueError(f"kind must be 'coefficient' or 'bound', not {kind!r}")
+    return out + (f"; {why}" if why else "")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -135,7 +293,8 @@ def article_vs_run(rows: list[tuple]) -> pd.DataFrame:
                     "This run finds": found if isinstance(found, str) else num(found), "Note": note})
     table = pd.DataFrame(out).set_index("Quantity")
     table.attrs["source"] = ARTICLE_SOURCE
-    return table
+    return with_notes(table, VERDICT_RULE) if any(
+        str(r[3] if len(r) > 3 else "").startswith(("agrees", "differs", "not comparable")) for r in rows) else table
 
 
 class FigureOutput:

@@ -1,0 +1,93 @@
+"""The one p-value formatter of the book, its stars, Holm's adjustment and the computed verdicts."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from lgnet.book.chapters import display as d
+
+
+@pytest.mark.parametrize("p,R,text", [
+    (0.01, 99, "≤ 0.01"),          # b = 0 of 99: the floor 1/(R+1)
+    (0.0, 99, "≤ 0.01"),           # sna's b/N convention at 0: never '0.000'
+    (0.02, 99, "0.020"),
+    (0.001, 999, "≤ 0.001"),       # b = 0 of 999
+    (0.0004, 9999, "< 0.001"),     # only R >= 999 may print '< 0.001'
+    (0.0001, 9999, "< 0.001"),
+    (0.05, 19, "≤ 0.05"),
+    (1 / 20, 19, "≤ 0.05"),
+    (1 / 10, 9, "≤ 0.1"),
+    (0.5, 999, "0.500"),
+    (1.0, 99, "1.000"),
+])
+def test_permutation_p_floors(p, R, text):
+    assert d.p_cell(p, R) == text
+
+
+@pytest.mark.parametrize("R", [9, 19, 49, 99, 199, 499, 999, 1999, 9999])
+def test_no_printed_p_below_the_floor_and_never_zero(R):
+    floor = 1 / (R + 1)
+    for b in range(0, 6):
+        cell = d.p_cell((b + 1) / (R + 1), R)
+        assert cell not in ("0.000", "0.0", "0")
+        if cell.startswith("≤"):
+            assert float(cell[1:]) >= floor - 1e-12
+        elif cell.startswith("<"):
+            assert R >= 999
+        else:
+            assert float(cell) >= floor - 5e-4  # three decimals of a p above the floor
+
+
+def test_classical_p_and_text():
+    assert d.p_cell(1e-12) == "< 0.001"
+    assert d.p_cell(0.0) == "< 0.001"
+    assert d.p_cell(float("nan")) == "–"
+    assert d.p_text(0.01, 99) == "p ≤ 0.01"
+    assert d.p_text(0.25, 99) == "p = 0.250"
+
+
+def test_stars_follow_the_floor():
+    assert d.stars(0.01, 99) == "*"          # at the floor of 99: not '**'
+    assert d.stars(0.0, 99) == "*"
+    assert d.stars(0.001, 999) == "**"       # at the floor of 999: not '***'
+    assert d.stars(0.0001, 9999) == "***"
+    assert d.stars(0.2, 99) == ""
+    assert "***" not in d.stars_legend(99) and "**" not in d.stars_legend(99).replace("* p", "")
+    assert "*** p < 0.001" in d.stars_legend(9999)
+
+
+def test_holm_and_multiplicity_sentence():
+    ps = [0.04] + [0.5] * 15
+    adj = d.holm(ps)
+    assert adj[0] == pytest.approx(0.64)
+    s = d.multiplicity_sentence(ps, 999, what="predictors")
+    assert "1 of 16 predictors" in s and "0 remain" in s and "0.8" in s
+    assert math.isnan(d.holm([float("nan"), 0.01])[0])
+
+
+def test_verdicts_computed_from_numbers():
+    v = d.verdict
+    assert v("coefficient", estimate=-0.2, p=0.01, permutations=999, article_sign=-1,
+             article_significant=True).startswith("agrees")
+    assert v("coefficient", estimate=0.2, p=0.01, permutations=999, article_sign=-1,
+             article_significant=True) == "differs: opposite sign"
+    assert v("coefficient", estimate=-0.2, p=0.3, permutations=999, article_sign=-1,
+             article_significant=True).startswith("differs")
+    assert v("coefficient", estimate=-0.2, p=0.3, permutations=999, article_significant=False).startswith("agrees")
+    assert v("bound", value=0.03, bound=0.05).startswith("agrees")
+    assert v("bound", value=0.07, bound=0.05).startswith("differs")
+    assert v("bound", value=0.03, bound=0.05, comparable=False, why="sample").startswith("not comparable")
+    # the same row with other numbers gives another note
+    notes = {v("coefficient", estimate=e, p=p, permutations=99, article_sign=1, article_significant=True)
+             for e, p in [(1, 0.01), (-1, 0.01), (1, 0.5)]}
+    assert len(notes) == 3
+
+
+def test_table_notes_render_under_the_table():
+    t = d.with_notes(pd.DataFrame({"a": [1]}), "n = 1 council", "")
+    html = d.table_html(t)
+    assert html.index("<table") < html.index("n = 1 council")
+    assert t.attrs["notes"] == ["n = 1 council"]
