@@ -25,9 +25,10 @@ regression of y on [X_-k, e_k^pi] follows from X_-k' e_k^pi and y' e_k^pi alone 
 ``_dsp_t_values``). Memory is bounded by ``memory_mb`` (blocks of permutations and, for very
 large networks, chunks of dyads).
 
-p-values. Two-sided: the share of permutations whose |statistic| is at least the observed
-|statistic| (``include_observed=False``, sna's ``pgreqabs``); with ``include_observed=True`` the
-observed statistic counts as one of the permutations, (b + 1) / (N + 1). The same permutations
+p-values. Two-sided, (b + 1) / (N + 1): b permutations of N have an |statistic| at least the observed
+|statistic|, and the observed statistic counts as one of the permutations (``include_observed=True``, the
+default and the book's convention for every permutation p: never below 1/(N+1)). ``include_observed=False``
+gives sna's ``pgreqabs``, b / N, which can be 0. The same permutations
 are used for every term. A relative tolerance of 1e-9 treats numerically equal statistics as
 ties.
 """
@@ -125,7 +126,7 @@ class QAPResult:
     method: str
     model: str  # "ols" or "logit"
     directed: bool
-    include_observed: bool = False
+    include_observed: bool = True
     r_squared: float | None = None
     adj_r_squared: float | None = None
     deviance: float | None = None
@@ -191,7 +192,8 @@ class QAPResult:
                              f"({why}); counted as at least as extreme as the observed statistic in p_value")
         with pd.option_context("display.width", 120, "display.max_columns", 10):
             lines.append(self.table().to_string(index=False, float_format=lambda v: f"{v:.6g}"))
-        lines.append("p_value: two-sided permutation p-value; p_classical: "
+        lines.append("p_value: two-sided permutation p-value, "
+                     + ("(b+1)/(N+1)" if self.include_observed else "b/N (sna)") + "; p_classical: "
                      + ("t-test" if self.model == "ols" else "Wald z-test") + " assuming independent dyads.")
         return "\n".join(lines)
 
@@ -559,7 +561,7 @@ def mrqap(
     method: str = "dsp",
     quiet: bool = True,
     batch_size: int | None = None,
-    include_observed: bool = False,
+    include_observed: bool = True,
     memory_mb: float = DEFAULT_MEMORY_MB,
     workers: int | None = None,
     keep_distribution: bool = True,
@@ -574,7 +576,8 @@ def mrqap(
                   or "y" (permute y, sna qapy).
     batch_size:   permutations per block (default 16); dyads are processed in chunks so that a block's
                   working arrays stay within memory_mb (MB per worker).
-    include_observed: count the observed statistic among the permutations ((b+1)/(N+1)); default False as sna.
+    include_observed: count the observed statistic among the permutations: p = (b+1)/(N+1), the book's
+                  convention (default; never below 1/(N+1)). False gives sna's b/N.
     workers:      threads for the permutation blocks (default min(2, CPUs)); results do not depend on it.
     """
     if method not in ("dsp", "y"):
@@ -855,7 +858,7 @@ def logistic_qap(
     directed: bool = False,
     quiet: bool = True,
     batch_size: int | None = None,
-    include_observed: bool = False,
+    include_observed: bool = True,
     memory_mb: float = DEFAULT_MEMORY_MB,
     workers: int | None = None,
     keep_distribution: bool = True,
@@ -947,7 +950,7 @@ def logistic_qap(
 # QAP correlation
 # --------------------------------------------------------------------------------------------
 def qap_correlation(a, b, *, permutations: int = 2000, seed: int = 0, directed: bool = False,
-                    include_observed: bool = False) -> dict:
+                    include_observed: bool = True) -> dict:
     """Pearson correlation of two matrices over the dyads, with a two-sided QAP p-value (permute a's nodes)."""
     A = _as_square(a, "a", None)
     B = _as_square(b, "b", A.shape[0])

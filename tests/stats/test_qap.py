@@ -119,8 +119,8 @@ def test_dsp_null_distribution_equals_naive_refits(directed):
     rng = np.random.default_rng(5)
     perms = [rng.permutation(12) for _ in range(40)]
     np.testing.assert_allclose(res.null_distribution, _naive_dsp(y, xs, perms, directed), rtol=1e-8, atol=1e-10)
-    expected_p = (np.abs(res.null_distribution) >= np.abs(res.statistic) * (1 - 1e-9)).mean(axis=0)
-    np.testing.assert_array_equal(res.p_value, expected_p)
+    hits = (np.abs(res.null_distribution) >= np.abs(res.statistic) * (1 - 1e-9)).sum(axis=0)
+    np.testing.assert_array_equal(res.p_value, (hits + 1) / (40 + 1))  # the book's (b+1)/(N+1)
 
 
 def test_y_permutation_null_distribution_equals_naive_refits():
@@ -194,6 +194,11 @@ def _fixture(case):
     return ref, read("y"), {name: read(name) for name in ref["predictors"]}
 
 
+def _sna_to_ours(p_r, n_r):
+    """sna reports b/N; the book's convention is (b+1)/(N+1): convert R's p with R's own N before comparing."""
+    return (np.asarray(p_r) * n_r + 1) / (n_r + 1)
+
+
 def _p_band(p_r, n_r, n_py):
     """Four standard errors of the difference of two independent Monte Carlo p-values, plus slack."""
     p = np.clip(p_r, 0.002, 0.998)
@@ -217,8 +222,9 @@ def test_agrees_with_r_sna_netlm(case, method, nullhyp):
     np.testing.assert_allclose(res.statistic, r["tstat"], rtol=1e-9)
     assert res.r_squared == pytest.approx(r["r_squared"], abs=1e-12)
     assert res.adj_r_squared == pytest.approx(r["adj_r_squared"], abs=1e-12)
-    diff = np.abs(res.p_value - np.array(r["p_two_sided"]))
-    assert (diff <= _p_band(np.array(r["p_two_sided"]), ref["reps"], N)).all(), (res.p_value, r["p_two_sided"])
+    p_r = _sna_to_ours(r["p_two_sided"], ref["reps"])
+    diff = np.abs(res.p_value - p_r)
+    assert (diff <= _p_band(p_r, ref["reps"], N)).all(), (res.p_value, p_r)
 
 
 def test_agrees_with_r_sna_netlogit():
@@ -232,8 +238,9 @@ def test_agrees_with_r_sna_netlogit():
     assert res.deviance == pytest.approx(r["deviance"], rel=1e-8)
     # sna's null deviance is that of glm.fit(intercept = FALSE), i.e. against p = 0.5: m * 2 log 2.
     assert r["null_deviance"] == pytest.approx(r["n_dyads"] * 2 * math.log(2), rel=1e-12)
-    diff = np.abs(res.p_value - np.array(r["p_two_sided"]))
-    assert (diff <= _p_band(np.array(r["p_two_sided"]), ref["reps"], N)).all(), (res.p_value, r["p_two_sided"])
+    p_r = _sna_to_ours(r["p_two_sided"], ref["reps"])
+    diff = np.abs(res.p_value - p_r)
+    assert (diff <= _p_band(p_r, ref["reps"], N)).all(), (res.p_value, p_r)
 
 
 def test_fixtures_record_r_and_sna_versions():
@@ -276,11 +283,13 @@ def test_same_seed_identical_tables_and_other_seed_differs():
 
 
 def test_include_observed_counts_the_observed_statistic():
+    """The default is the book's (b+1)/(N+1), never below 1/(N+1); include_observed=False gives sna's b/N."""
     y, xs = _data(n=15)
-    a = qap.mrqap(y, xs, permutations=99, seed=1)
-    b = qap.mrqap(y, xs, permutations=99, seed=1, include_observed=True)
+    a = qap.mrqap(y, xs, permutations=99, seed=1, include_observed=False)
+    b = qap.mrqap(y, xs, permutations=99, seed=1)
     np.testing.assert_allclose(b.p_value, (a.p_value * 99 + 1) / 100)
-    assert (b.p_value > 0).all()
+    assert (b.p_value >= 1 / 100).all()
+    assert "(b+1)/(N+1)" in b.summary()
 
 
 def test_to_dict_schema():
@@ -496,11 +505,11 @@ def test_logistic_separated_permutations_are_counted_as_extreme_not_dropped():
     assert res.permutation_failures == {"separation": int(failed.sum())}
     assert np.isnan(res.null_distribution[failed]).all()
     hits = (np.abs(res.null_distribution[~failed]) >= np.abs(res.statistic) * (1 - 1e-9)).sum(axis=0)
-    np.testing.assert_allclose(res.p_value, (hits + failed.sum()) / N)
+    np.testing.assert_allclose(res.p_value, (hits + failed.sum() + 1) / (N + 1))
     assert res.to_dict()["failed_permutations"] == failed.sum()
     assert f"permutations whose fit failed: {failed.sum()} of {N}" in res.summary()
-    inc = qap.logistic_qap(y, xs, permutations=N, seed=2, include_observed=True)
-    np.testing.assert_allclose(inc.p_value, (hits + failed.sum() + 1) / (N + 1))
+    sna = qap.logistic_qap(y, xs, permutations=N, seed=2, include_observed=False)
+    np.testing.assert_allclose(sna.p_value, (hits + failed.sum()) / N)
 
 
 def test_logistic_documented_sample_models_equal_statsmodels(raw_data):
