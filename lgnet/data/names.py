@@ -40,6 +40,8 @@ REGISTRY_FILE = "uk_local_authorities_current.csv"
 ALIASES_FILE = paths.DATA / "aliases.csv"
 
 ALIAS_COLUMNS = ["alias", "code", "valid_from_year", "valid_to_year", "status", "note"]
+# Optional: "|"-separated partnership ids of the documented sample an alias is scoped to (blank = everywhere).
+ALIAS_SCOPE_COLUMN = "partnership_ids"
 ALIAS_STATUSES = ("council", "not_a_council", "not_existing_in_year", "non_english")
 STATUSES = ("matched", "unmatched", "ambiguous", "not_existing_in_year", "non_english", "not_a_council")
 
@@ -212,7 +214,11 @@ def load_aliases(path: Path | str | None = None) -> pd.DataFrame:
     """Read and check the alias table (default: data/aliases.csv).
 
     Columns: alias, code (GSS code or blank), valid_from_year, valid_to_year (blank = open),
-    status (council / not_a_council / not_existing_in_year / non_english), note.
+    status (council / not_a_council / not_existing_in_year / non_english), note; optional
+    ``partnership_ids``: "|"-separated ids of the documented sample the alias is scoped to (a short form
+    such as "WCC" that means Warwickshire in one record and could mean Westminster elsewhere); blank =
+    everywhere. A scoped alias applies only when the matcher is given one of those ids
+    (``CouncilMatcher.match(text, partnership_id=...)``), never to a name matched without one.
     """
     path = Path(path) if path is not None else ALIASES_FILE
     table = pd.read_csv(path, dtype=str, keep_default_na=False)
@@ -237,8 +243,13 @@ def load_aliases(path: Path | str | None = None) -> pd.DataFrame:
                 problems.append(f"{path}, line {line}: {col} {row[col]!r} is not a year")
     if problems:
         raise AliasTableError("\n".join(problems))
+    if ALIAS_SCOPE_COLUMN not in table.columns:
+        table[ALIAS_SCOPE_COLUMN] = ""
+    table["scope"] = [frozenset(i.strip() for i in str(v).split("|") if i.strip())
+                      for v in table[ALIAS_SCOPE_COLUMN]]
     table["key"] = table["alias"].map(normalise)
-    duplicated = table[table.duplicated(["key", "valid_from_year", "valid_to_year"], keep=False)]
+    duplicated = table[table.duplicated(["key", "valid_from_year", "valid_to_year", ALIAS_SCOPE_COLUMN],
+                                        keep=False)]
     if len(duplicated):
         raise AliasTableError(
             f"{path}: aliases that normalise to the same string with overlapping years: "
@@ -376,14 +387,19 @@ class CouncilMatcher:
                         self._registry_index.add(la, name)
 
     # -- public API -------------------------------------------------------------------------------
-    def match(self, text) -> MatchResult:
-        """Match one string; never guesses: a failure says why and proposes candidates."""
+    def match(self, text, partnership_id: str | None = None) -> MatchResult:
+        """Match one string; never guesses: a failure says why and proposes candidates.
+
+        ``partnership_id``: the documented-sample record the string comes from; it lets an alias scoped
+        to that record (column ``partnership_ids`` of the alias table) apply. Without it, scoped aliases
+        are ignored.
+        """
         query = "" if text is None or (not isinstance(text, str) and pd.isna(text)) else str(text).strip()
         if not query:
             return MatchResult(query, "unmatched", message="empty council name")
         if GSS_PATTERN.match(query):
             return self._match_code(query.upper())
-        alias = self._match_alias(query)
+        alias = self._match_alias(query, partnership_id)
         if alias is not None:
             return alias
         by_name = self._match_name(query)
@@ -430,12 +446,15 @@ class CouncilMatcher:
         return MatchResult(code, "unmatched", message=f"GSS code {code} is not a council code known to the registry")
 
 
-    def _match_alias(self, query: str) -> MatchResult | None:
+    def _match_alias(self, query: str, partnership_id: str | None = None) -> MatchResult | None:
         if self.aliases is None or not len(self.aliases):
             return None
         key = normalise(query)
         rows = self.aliases[self.aliases["key"] == key]
         for _, row in rows.iterrows():
+            scope = row.get("scope") or frozenset()
+            if scope and partnership_id not in scope:
+                continue  # scoped to other records of the documented sample
             lo, hi = row["valid_from_year"], row["valid_to_year"]
             if (not pd.isna(lo) and self.year < lo) or (not pd.isna(hi) and self.year > hi):
                 continue
