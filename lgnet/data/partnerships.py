@@ -43,12 +43,14 @@ import pandas as pd
 
 from lgnet.data import paths
 from lgnet.data.errors import LgnetError
+from lgnet.data.evidence_sets import DEFAULT_SET, EVIDENCE_SETS, evidence_set, is_documented
 from lgnet.data.names import CouncilMatcher, MatchResult, load_aliases, load_registry
 from lgnet.data.partnership_data import NATURES, PartnershipData
 
 __all__ = [
     "PartnershipData", "NATURES", "PartnershipFileError", "Problem", "DOCUMENTED_DIR", "DOCUMENTED_YEAR",
     "load_partnerships", "read_tidy", "read_wide", "map_nature", "split_members", "summarise",
+    "EVIDENCE_SETS", "DEFAULT_SET", "is_documented", "evidence_set", "carry_to_year",
 ]
 
 DOCUMENTED_DIR = paths.DATA / "documented_partnerships"
@@ -484,8 +486,12 @@ def _tidy_files(folder_or_pair) -> tuple[tuple[Path, object], tuple[Path, object
 
 def read_tidy(folder_or_pair, year: int = DOCUMENTED_YEAR, *, councils: pd.DataFrame | None = None,
               aliases: pd.DataFrame | None = None, registry: pd.DataFrame | None = None,
-              dataset: str | None = None) -> PartnershipData:
-    """Read a tidy pair (a folder, a (partnerships, memberships) pair of paths, or a two-sheet workbook)."""
+              dataset: str | None = None, scope_aliases: bool = False) -> PartnershipData:
+    """Read a tidy pair (a folder, a (partnerships, memberships) pair of paths, or a two-sheet workbook).
+
+    ``scope_aliases``: let aliases scoped to partnership ids (column ``partnership_ids`` of
+    data/aliases.csv) apply; only for the documented sample, whose ids those are.
+    """
     (p_path, p_sheet), (m_path, m_sheet) = _tidy_files(folder_or_pair)
     ctx = _context(year, councils, aliases, registry)
     p_file, m_file = _display(p_path), _display(m_path) + (f" [sheet {m_sheet}]" if m_sheet != 0 else "")
@@ -525,7 +531,8 @@ def read_tidy(folder_or_pair, year: int = DOCUMENTED_YEAR, *, councils: pd.DataF
             name_as_written = ""
         entries.append({"file": m_file, "row": row, "column": column, "partnership_id": pid,
                         "as_written": query, "name_as_written": name_as_written or pd.NA,
-                        "result": ctx.matcher.match(query)})
+                        "result": (ctx.matcher.match(query, partnership_id=pid) if scope_aliases
+                                   else ctx.matcher.match(query))})
     memberships, exclusions, mappings = _match_memberships(entries, ctx)
     if isinstance(folder_or_pair, (tuple, list)):
         source = f"{_display(p_path)} + {_display(m_path)}"
@@ -581,36 +588,180 @@ def read_wide(path, year: int = DOCUMENTED_YEAR, *, sheet: str | int = 0, counci
                    dataset or file, [file])
 
 
-def _read_documented(year: int, **kwargs) -> PartnershipData:
-    if int(year) != DOCUMENTED_YEAR:
+def _recount_mappings(mappings: list[dict], memberships: pd.DataFrame) -> tuple[list[dict], dict]:
+    """The name mappings of a subset of the memberships, with their counts in that subset."""
+    counts = Counter(memberships["council_name_as_written"].dropna())
+    kept = [{**m, "count": int(counts[m["as_written"]])} for m in mappings if counts[m["as_written"]]]
+    by_method = Counter(m["method"] for m in kept for _ in range(m["count"]))
+    return kept, dict(by_method)
+
+
+def _successors(la: str, reg: pd.DataFrame, target: set[str], seen: frozenset = frozenset()) -> list[str]:
+    """The registry la codes of year-Y councils that ``la`` became (itself if it still exists)."""
+    if la in target:
+        return [la]
+    out: list[str] = []
+    for nxt in reg.at[la, "replaced_by"] if la in reg.index else []:
+        if nxt in seen:
+            continue
+        for s in _successors(nxt, reg, target, seen | {la}):
+            if s not in out:
+                out.append(s)
+    return out
+
+
+def carry_to_year(memberships: pd.DataFrame, year: int, *, councils_from: pd.DataFrame | None = None,
+                  councils_to: pd.DataFrame | None = None) -> tuple[pd.DataFrame, dict]:
+    """Carry memberships coded on 2017 councils to the councils of ``year`` through the registry.
+
+    Each 2017 council goes to its successor(s) in ``year`` by the registry's ``replaced_by`` links (a
+    council that still exists stays itself; a county split between several unitaries goes to each of
+    them). Returns the carried memberships (column ``code`` = year-Y code, ``code_2017`` = the original)
+    and a report: ``moved`` (memberships whose council changed), ``splits`` (2017 councils carried to
+    several successors), ``merged`` (partnerships in which several 2017 members became one council:
+    counted once) and ``collapsed`` (partnerships whose members all became one council).
+    """
+    from lgnet.data.councils import council_table, registry
+
+    before = councils_from if councils_from is not None else council_table(DOCUMENTED_YEAR)
+    after = councils_to if councils_to is not None else council_table(year)
+    reg = registry().set_index("la_code")
+    la_of = dict(zip(before["code"], before["la_code"]))
+    code_of = dict(zip(after["la_code"], after["code"]))
+    name_of = {**dict(zip(before["code"], before["name"])), **dict(zip(after["code"], after["name"]))}
+    target = set(code_of)
+    mapping: dict[str, list[str]] = {}
+    for code, la in la_of.items():
+        successors = [code_of[s] for s in _successors(la, reg, target)]
+        if not successors:
+            raise LgnetError(f"{name_of[code]} ({code}), a council of {DOCUMENTED_YEAR}, has no successor among "
+                             f"the councils of {year} in the registry: cannot carry the documented sample")
+        mapping[code] = successors
+    rows = []
+    for rec in memberships.to_dict("records"):
+        for new in mapping[rec["code"]]:
+            rows.append({**rec, "code": new, "code_2017": rec.get("code_2017", rec["code"])})
+    carried = pd.DataFrame(rows, columns=[*memberships.columns, *(["code_2017"] if "code_2017" not in
+                                                                    memberships.columns else [])])
+    moved = int(sum(1 for rec in memberships.itertuples() if mapping[rec.code] != [rec.code]))
+    splits = [{"code_2017": c, "council_2017": name_of[c], "to": [(s, name_of[s]) for s in mapping[c]]}
+              for c in sorted(set(memberships["code"])) if len(mapping[c]) > 1]
+    merged, collapsed = [], []
+    for pid, group in carried.groupby("partnership_id", sort=False):
+        before_n = group["code_2017"].nunique()
+        by_new = group.groupby("code")["code_2017"].unique()
+        for new, olds in by_new.items():
+            if len(olds) > 1:
+                merged.append({"partnership_id": pid, "code": new, "council": name_of[new],
+                               "from": [(o, name_of[o]) for o in olds]})
+        if before_n >= 2 and group["code"].nunique() == 1:
+            collapsed.append({"partnership_id": pid, "code": group["code"].iloc[0],
+                              "council": name_of[group["code"].iloc[0]],
+                              "from": [(o, name_of[o]) for o in group["code_2017"].unique()]})
+    carried = carried.drop_duplicates(["partnership_id", "code"]).reset_index(drop=True)
+    report = {"from_year": DOCUMENTED_YEAR, "to_year": int(year), "memberships_2017": len(memberships),
+              "moved": moved, "splits": splits, "merged": merged, "collapsed": collapsed}
+    return carried, report
+
+
+def _read_documented(name: str, year: int, **kwargs) -> PartnershipData:
+    spec = evidence_set(name)
+    year = int(year)
+    if year < DOCUMENTED_YEAR:
         raise LgnetError(
-            f"the documented sample describes partnerships c. {DOCUMENTED_YEAR} on {DOCUMENTED_YEAR} council "
-            f"geography; it cannot be read for year {year}. Use source='simulated' (lgnet simulate --year {year}) "
-            f"or your own partnership file for {year}, or year={DOCUMENTED_YEAR}."
+            f"the documented sample ({name}) describes partnerships c. {DOCUMENTED_YEAR}; it cannot be read for "
+            f"{year}: many of its arrangements did not exist yet, and carrying them back onto the councils of "
+            f"{year} would invent partnerships. Use year {DOCUMENTED_YEAR} or later (later years carry each "
+            f"member to its successor council), source='simulated' (lgnet simulate --year {year}) or your own "
+            f"partnership file for {year}."
         )
-    data = read_tidy(DOCUMENTED_DIR, DOCUMENTED_YEAR, dataset="documented", **kwargs)
+    if year > DOCUMENTED_YEAR:
+        from lgnet.data.years import check_year
+
+        try:
+            check_year(year)
+        except ValueError as exc:
+            raise LgnetError(str(exc)) from None
+    councils_y = kwargs.pop("councils", None)
+    full = read_tidy(DOCUMENTED_DIR, DOCUMENTED_YEAR, dataset=name, scope_aliases=True,
+                     councils=councils_y if year == DOCUMENTED_YEAR else None, **kwargs)
     caveats_path = DOCUMENTED_DIR / "caveats.csv"
+    partnerships = full.partnerships
     if caveats_path.exists():
         caveats = pd.read_csv(caveats_path, dtype=str, keep_default_na=False)
         caveats = caveats.groupby("partnership_id")["caveat"].agg(" ".join)
-        data.partnerships["caveat"] = data.partnerships["partnership_id"].map(caveats).astype("string")
-    data.meta["provenance"] = (
-        "153 real shared-service partnerships c. 2016-2018 compiled for this project from public web pages; "
-        "see data/documented_partnerships/README.md (source_url per partnership, caveats.csv)"
+        partnerships["caveat"] = partnerships["partnership_id"].map(caveats).astype("string")
+    partnerships = partnerships[partnerships["category"].isin(spec.categories)].reset_index(drop=True)
+    ids = set(partnerships["partnership_id"])
+    memberships = full.memberships[full.memberships["partnership_id"].isin(ids)].reset_index(drop=True)
+    memberships["code_2017"] = memberships["code"]
+    meta = dict(full.meta)
+    meta["name_mappings"], meta["name_mapping_counts"] = _recount_mappings(full.meta["name_mappings"], memberships)
+    meta["warnings"] = [w for w in full.meta["warnings"]
+                        if not re.search(r"partnership (\S+)", w) or re.search(r"partnership (\S+)", w).group(1) in ids]
+    if year == DOCUMENTED_YEAR:
+        meta["geography_note"] = (f"The partnerships are c. {DOCUMENTED_YEAR} arrangements on the councils of "
+                                  f"{DOCUMENTED_YEAR}.")
+    else:
+        memberships, report = carry_to_year(memberships, year, councils_to=councils_y)
+        gone = {c["partnership_id"] for c in report["collapsed"]}
+        for c in report["collapsed"]:
+            meta["warnings"].append(
+                f"partnership {c['partnership_id']} set aside for {year}: all its {DOCUMENTED_YEAR} members ("
+                + ", ".join(n for _, n in c["from"]) + f") became one council, {c['council']} ({c['code']})")
+        for m in report["merged"]:
+            if m["partnership_id"] not in gone:
+                meta["warnings"].append(
+                    f"partnership {m['partnership_id']}: " + ", ".join(n for _, n in m["from"])
+                    + f" became one council in {year}, {m['council']} ({m['code']}): counted once")
+        partnerships = partnerships[~partnerships["partnership_id"].isin(gone)].reset_index(drop=True)
+        memberships = memberships[~memberships["partnership_id"].isin(gone)].reset_index(drop=True)
+        meta["carried"] = report
+        meta["geography_note"] = (
+            f"The partnerships are c. {DOCUMENTED_YEAR} arrangements drawn on the councils of {year}: each "
+            f"{DOCUMENTED_YEAR} member council is carried to its {year} successor through the council registry "
+            f"({report['moved']} of {report['memberships_2017']} memberships moved; {len(gone)} partnership(s) "
+            f"whose members all became one council set aside). They are not a record of partnerships in {year}.")
+    if councils_y is None:
+        from lgnet.data.councils import council_table
+
+        councils_y = council_table(year)
+    n_councils = int(memberships["code"].nunique())
+    meta["evidence_set"] = {
+        "name": spec.name, "label": spec.label, "description": spec.description,
+        "categories": list(spec.categories),
+        "partnerships": len(partnerships), "memberships": len(memberships),
+        "councils": n_councils, "councils_in_year": len(councils_y),
+        "participation": n_councils / len(councils_y) if len(councils_y) else float("nan"),
+    }
+    meta["provenance"] = (
+        f"{len(partnerships)} real inter-council arrangements c. {DOCUMENTED_YEAR} ({spec.label}: "
+        f"{', '.join(spec.categories)}) compiled for this project from public web pages; see "
+        "data/documented_partnerships/README.md (source_url per partnership, caveats.csv)"
     )
-    return data
+    return PartnershipData(partnerships=partnerships, memberships=memberships, year=year, dataset=name,
+                           simulated=False, meta=meta)
 
 
-def load_partnerships(source: str | Path = "documented", year: int = DOCUMENTED_YEAR, seed: int | None = None,
+def load_partnerships(source: str | Path = DEFAULT_SET, year: int = DOCUMENTED_YEAR, seed: int | None = None,
                       **kwargs) -> PartnershipData:
     """The partnership dataset for ``year``.
 
-    source: "documented" (the committed sample, 2017 only), "simulated" (``lgnet.data.simulate.simulate``
-    with ``seed``), or a path: a tidy folder, a (partnerships, memberships) pair, a two-sheet workbook
-    or a wide CSV/XLSX. Keyword arguments (councils, aliases, registry) are passed to the readers.
+    source: an evidence set of the committed documented sample -- "documented" (default: shared_service,
+    proposal, out_of_period), "documented-strict" (shared_service) or "documented-all" (every record); see
+    ``lgnet.data.evidence_sets`` -- for 2017 or, carried to successor councils, a later year;
+    "simulated" (``lgnet.data.simulate.simulate`` with ``seed``); or a path: a tidy folder, a
+    (partnerships, memberships) pair, a two-sheet workbook or a wide CSV/XLSX. Keyword arguments
+    (councils, aliases, registry) are passed to the readers.
+
+    For the documented sample, ``meta["evidence_set"]`` holds the set's name, label, description,
+    categories and counts (partnerships, memberships, councils, councils_in_year, participation), and
+    ``meta["geography_note"]`` a sentence saying on which year's councils the c. 2017 partnerships are
+    drawn; for a later year ``meta["carried"]`` reports the memberships moved, the councils split, and
+    the partnerships whose members merged (``collapsed`` ones are set aside and listed in the warnings).
     """
-    if isinstance(source, str) and source == "documented":
-        return _read_documented(year, **kwargs)
+    if is_documented(source):
+        return _read_documented(source, year, **kwargs)
     if isinstance(source, str) and source == "simulated":
         from lgnet.data.simulate import simulate
 
