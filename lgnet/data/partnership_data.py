@@ -16,7 +16,8 @@ class PartnershipData:
     partnerships: one row per partnership: partnership_id, name, nature (one of NATURES), function, ...
     memberships:  one row per (partnership, council): partnership_id, code (GSS code valid in ``year``),
                   council_name_as_written (the string the source used, where there was one)
-    dataset:      "documented", "simulated" or the path the data came from
+    dataset:      an evidence set of the documented sample ("documented", "documented-strict",
+                  "documented-all"), "simulated" or the path the data came from
     simulated:    True for the simulated stand-in: pages must never present it as a finding
     meta:         provenance, calibration targets and achieved values, name mappings applied, ...
     """
@@ -33,6 +34,7 @@ class PartnershipData:
         """A short human label for pages and tables."""
         if self.simulated:
             return f"simulated stand-in ({self.year} councils)"
-        if self.dataset == "documented":
-            return "documented sample (153 real partnerships, c. 2017)"
+        evidence = self.meta.get("evidence_set")
+        if evidence:  # one of the documented sample's evidence sets (lgnet.data.evidence_sets)
+            return f"{evidence['label']} ({evidence['partnerships']} real partnerships, c. 2017, on {self.year} councils)"
         return f"partnership file {self.dataset} ({self.year} councils)"
