@@ -32,8 +32,11 @@ Chapter 2, propensity (``propensity``)
 Chapter 3, partner selection (``selection``)
     ei_table, proximity_table, partner_r2, partner_coefficients, partner_coefficient_figure,
     politics_region_table, logistic_table, selection_result, compare_partner_selection
+    restricted_r2, restricted_coefficients, restricted_sentence (models on councils with ≥1 partnership)
 Chapter 4, activity subsets (``subsets``)
     subset_overview, subset_r2, subset_coefficients, tie_distance_table, tie_distance_figure, compare_activity
+Robustness to evidence, chapters 2-4 (``robustness``)
+    evidence_table, evidence_sentence, evidence_results (strict, default and all sets side by side)
 Chapter 5, efficiency and legitimacy (``synthesis``)
     synthesis_table, interpretation, compare_conclusions
 Appendix: method validation (``appendices``)
@@ -122,6 +125,15 @@ from lgnet.book.chapters.subsets import (
 )
 from lgnet.book.chapters.synthesis import compare_conclusions, interpretation, synthesis_table
 from lgnet.book.chapters.terms import TERM_LABELS
+from lgnet.book.chapters.robustness import evidence_results, evidence_sentence, evidence_table
+from lgnet.book.chapters.selection import restricted_coefficients, restricted_r2, restricted_sentence
+from lgnet.book.chapters.notes import dataset_counts
 from lgnet.data.partnership_data import NATURES, PartnershipData
 
 __all__ = [name for name in dir() if not name.startswith("_") and name != "annotations"]
+
+# Every table a chapter function returns is tagged with the function's name (its caption and table number
+# follow from it) and, in a notebook, shown through the book's one table style (lgnet.book.chapters.tables).
+from lgnet.book.chapters.tables import tag_helpers as _tag_helpers  # noqa: E402
+
+_tag_helpers(globals())

@@ -1,0 +1,82 @@
+"""The one table-styling function of the book (lgnet.book.chapters.tables)."""
+
+import numpy as np
+import pandas as pd
+
+from lgnet.book.chapters import tables
+
+
+def test_human_labels_for_variables_terms_and_factor_levels(monkeypatch):
+    monkeypatch.setattr(tables, "_dictionary", lambda: {"opportunities_30mi": "Councils within 30 miles",
+                                                        "party_control": "Party control"})
+    assert tables.human("opportunities_30mi") == "Councils within 30 miles"
+    assert tables.human("party_control[LAB]") == "Party control: Labour"
+    assert tables.human("C(party_control)[T.CON]") == "Party control: Conservative"
+    assert tables.human("same_region") == "same region"
+    assert tables.human("source_year") == "Source year"
+    assert tables.human("Already readable") == "Already readable"
+
+
+def test_numbers_rounded_and_never_zero_when_not_zero():
+    assert tables.number(353.0) == "353"
+    assert tables.number(0.01234) == "0.012"
+    assert tables.number(0.0004) == "4.0e-04"
+    assert tables.number(12.345) == "12.3"
+    assert tables.number(2.345) == "2.35"   # noqa: PLR2004
+    assert tables.number(float("nan")) == "–"
+    assert tables.number(123456.7) == "123,457"
+
+
+def test_index_becomes_columns_without_empty_header_row_and_nan_explained(monkeypatch):
+    monkeypatch.setattr(tables, "_dictionary", lambda: {"log_population": "Log population"})
+    df = pd.DataFrame({"estimate": [0.5, np.nan], "p (HC3)": ["0.010", "–"]},
+                      index=pd.Index(["log_population", "same_region"], name="term"))
+    df.attrs["table"] = "propensity_coefficients"
+    md = tables.book_table(df)
+    assert md.startswith("````{list-table} Coefficients of the combined propensity model.")
+    assert ":name: tbl-propensity-coefficients" in md and ":header-rows: 1" in md
+    assert "* - Term\n  - Estimate\n  - p (HC3)" in md  # one header row: the index name is a column
+    assert "Log population" in md and "log\\_population" not in md and "NaN" not in md
+    assert "HC3: a classical p-value" in md  # specialist column explained under the table
+    assert "–: no value" in md
+
+
+def test_names_are_unique_per_page_and_follow_the_dataset():
+    tables._used_names.clear()
+    a = pd.DataFrame({"x": [1]}, index=["a"])
+    a.attrs.update(table="propensity_summary")
+    b = a.copy()
+    b.attrs.update(table="propensity_summary", dataset="simulated")
+    names = [tables._name(a), tables._name(b), tables._name(a)]
+    assert names == ["tbl-propensity-summary", "tbl-propensity-summary-simulated", "tbl-propensity-summary-2"]
+
+
+def test_markdown_special_characters_are_escaped():
+    df = pd.DataFrame({"estimate": ["0.12**", "$5 | 6"]}, index=pd.Index(["a", "b"], name="term"))
+    df.attrs["table"] = "x"
+    md = tables.book_table(df)
+    assert "0.12\\*\\*" in md and "\\$5 \\| 6" in md
+
+
+def test_comparison_tables_name_their_source():
+    df = pd.DataFrame({"The article reports": ["338"], "This run finds": ["153"]},
+                      index=pd.Index(["partnerships"], name="Quantity"))
+    df.attrs.update(table="compare_background", source="Dixon and Elston (2020b), the LSE blog")
+    md = tables.book_table(df)
+    assert "What the article reports beside what this run finds." in md
+    assert "quoted from Dixon and Elston (2020b)" in md
+
+
+def test_helpers_tag_their_tables():
+    import lgnet_helpers as lg
+
+    df = lg.propensity_variables()
+    assert df.attrs["table"] == "propensity_variables"
+    md = tables.book_table(df)
+    assert "opportunities\\_30mi" not in md and "opportunities_30mi" not in md
+
+
+def test_a_name_column_that_repeats_its_label_column_is_dropped(monkeypatch):
+    monkeypatch.setattr(tables, "_dictionary", lambda: {"log_population": "Log population"})
+    df = pd.DataFrame({"variable": ["log_population"], "label": ["Log population"], "year": ["2017"]})
+    assert list(tables.tidy(df).columns) == ["Variable", "Year"]
