@@ -50,7 +50,7 @@ from lgnet.data.partnership_data import NATURES, PartnershipData
 __all__ = [
     "PartnershipData", "NATURES", "PartnershipFileError", "Problem", "DOCUMENTED_DIR", "DOCUMENTED_YEAR",
     "load_partnerships", "read_tidy", "read_wide", "map_nature", "split_members", "summarise",
-    "EVIDENCE_SETS", "DEFAULT_SET", "is_documented", "evidence_set", "carry_to_year",
+    "EVIDENCE_SETS", "DEFAULT_SET", "is_documented", "evidence_set", "carry_to_year", "load_evidence_sets",
 ]
 
 DOCUMENTED_DIR = paths.DATA / "documented_partnerships"
@@ -643,7 +643,8 @@ def carry_to_year(memberships: pd.DataFrame, year: int, *, councils_from: pd.Dat
             rows.append({**rec, "code": new, "code_2017": rec.get("code_2017", rec["code"])})
     carried = pd.DataFrame(rows, columns=[*memberships.columns, *(["code_2017"] if "code_2017" not in
                                                                     memberships.columns else [])])
-    moved = int(sum(1 for rec in memberships.itertuples() if mapping[rec.code] != [rec.code]))
+    moved_in = [rec.partnership_id for rec in memberships.itertuples() if mapping[rec.code] != [rec.code]]
+    moved = len(moved_in)
     splits = [{"code_2017": c, "council_2017": name_of[c], "to": [(s, name_of[s]) for s in mapping[c]]}
               for c in sorted(set(memberships["code"])) if len(mapping[c]) > 1]
     merged, collapsed = [], []
@@ -660,16 +661,19 @@ def carry_to_year(memberships: pd.DataFrame, year: int, *, councils_from: pd.Dat
                               "from": [(o, name_of[o]) for o in group["code_2017"].unique()]})
     carried = carried.drop_duplicates(["partnership_id", "code"]).reset_index(drop=True)
     report = {"from_year": DOCUMENTED_YEAR, "to_year": int(year), "memberships_2017": len(memberships),
-              "moved": moved, "splits": splits, "merged": merged, "collapsed": collapsed}
+              "moved": moved, "splits": splits, "merged": merged, "collapsed": collapsed,
+              "moved_in": moved_in,
+              "memberships_2017_by_partnership": memberships.groupby("partnership_id").size().to_dict()}
     return carried, report
 
 
-def _read_documented(name: str, year: int, **kwargs) -> PartnershipData:
-    spec = evidence_set(name)
+def _read_documented_all(year: int, **kwargs) -> tuple[PartnershipData, pd.DataFrame]:
+    """Every record of the documented sample on the councils of ``year`` (carried when year > 2017),
+    with the council table of ``year``."""
     year = int(year)
     if year < DOCUMENTED_YEAR:
         raise LgnetError(
-            f"the documented sample ({name}) describes partnerships c. {DOCUMENTED_YEAR}; it cannot be read for "
+            f"the documented sample describes partnerships c. {DOCUMENTED_YEAR}; it cannot be read for "
             f"{year}: many of its arrangements did not exist yet, and carrying them back onto the councils of "
             f"{year} would invent partnerships. Use year {DOCUMENTED_YEAR} or later (later years carry each "
             f"member to its successor council), source='simulated' (lgnet simulate --year {year}) or your own "
@@ -683,27 +687,24 @@ def _read_documented(name: str, year: int, **kwargs) -> PartnershipData:
         except ValueError as exc:
             raise LgnetError(str(exc)) from None
     councils_y = kwargs.pop("councils", None)
-    full = read_tidy(DOCUMENTED_DIR, DOCUMENTED_YEAR, dataset=name, scope_aliases=True,
+    kwargs.pop("sheet", None)  # the documented sample is a tidy folder of CSV files
+    full = read_tidy(DOCUMENTED_DIR, DOCUMENTED_YEAR, dataset="documented-all", scope_aliases=True,
                      councils=councils_y if year == DOCUMENTED_YEAR else None, **kwargs)
     caveats_path = DOCUMENTED_DIR / "caveats.csv"
-    partnerships = full.partnerships
     if caveats_path.exists():
         caveats = pd.read_csv(caveats_path, dtype=str, keep_default_na=False)
         caveats = caveats.groupby("partnership_id")["caveat"].agg(" ".join)
-        partnerships["caveat"] = partnerships["partnership_id"].map(caveats).astype("string")
-    partnerships = partnerships[partnerships["category"].isin(spec.categories)].reset_index(drop=True)
-    ids = set(partnerships["partnership_id"])
-    memberships = full.memberships[full.memberships["partnership_id"].isin(ids)].reset_index(drop=True)
-    memberships["code_2017"] = memberships["code"]
-    meta = dict(full.meta)
-    meta["name_mappings"], meta["name_mapping_counts"] = _recount_mappings(full.meta["name_mappings"], memberships)
-    meta["warnings"] = [w for w in full.meta["warnings"]
-                        if not re.search(r"partnership (\S+)", w) or re.search(r"partnership (\S+)", w).group(1) in ids]
+        full.partnerships["caveat"] = full.partnerships["partnership_id"].map(caveats).astype("string")
+    full.memberships["code_2017"] = full.memberships["code"]
+    meta = full.meta
     if year == DOCUMENTED_YEAR:
         meta["geography_note"] = (f"The partnerships are c. {DOCUMENTED_YEAR} arrangements on the councils of "
                                   f"{DOCUMENTED_YEAR}.")
     else:
-        memberships, report = carry_to_year(memberships, year, councils_to=councils_y)
+        memberships, report = carry_to_year(full.memberships, year, councils_to=councils_y)
+        category = dict(zip(full.partnerships["partnership_id"], full.partnerships["category"]))
+        for item in report["merged"] + report["collapsed"]:
+            item["category"] = category[item["partnership_id"]]
         gone = {c["partnership_id"] for c in report["collapsed"]}
         for c in report["collapsed"]:
             meta["warnings"].append(
@@ -714,18 +715,44 @@ def _read_documented(name: str, year: int, **kwargs) -> PartnershipData:
                 meta["warnings"].append(
                     f"partnership {m['partnership_id']}: " + ", ".join(n for _, n in m["from"])
                     + f" became one council in {year}, {m['council']} ({m['code']}): counted once")
-        partnerships = partnerships[~partnerships["partnership_id"].isin(gone)].reset_index(drop=True)
-        memberships = memberships[~memberships["partnership_id"].isin(gone)].reset_index(drop=True)
+        full.partnerships = full.partnerships[~full.partnerships["partnership_id"].isin(gone)].reset_index(drop=True)
+        full.memberships = memberships[~memberships["partnership_id"].isin(gone)].reset_index(drop=True)
+        full.year = year
         meta["carried"] = report
-        meta["geography_note"] = (
-            f"The partnerships are c. {DOCUMENTED_YEAR} arrangements drawn on the councils of {year}: each "
-            f"{DOCUMENTED_YEAR} member council is carried to its {year} successor through the council registry "
-            f"({report['moved']} of {report['memberships_2017']} memberships moved; {len(gone)} partnership(s) "
-            f"whose members all became one council set aside). They are not a record of partnerships in {year}.")
     if councils_y is None:
         from lgnet.data.councils import council_table
 
         councils_y = council_table(year)
+    return full, councils_y
+
+
+def _select_set(full: PartnershipData, name: str, councils_y: pd.DataFrame) -> PartnershipData:
+    """The records of one evidence set, with its counts in ``meta['evidence_set']``."""
+    spec = evidence_set(name)
+    partnerships = full.partnerships[full.partnerships["category"].isin(spec.categories)].reset_index(drop=True)
+    ids = set(partnerships["partnership_id"])
+    memberships = full.memberships[full.memberships["partnership_id"].isin(ids)].reset_index(drop=True)
+    meta = {k: (list(v) if isinstance(v, list) else v) for k, v in full.meta.items()}
+    meta["name_mappings"], meta["name_mapping_counts"] = _recount_mappings(full.meta["name_mappings"], memberships)
+
+    carried = full.meta.get("carried")
+    if carried is not None:  # merged and set-aside partnerships of this set only
+        carried = {**carried, **{key: [i for i in carried[key] if i["category"] in spec.categories]
+                                 for key in ("merged", "collapsed")}}
+        ids = ids | {c["partnership_id"] for c in carried["collapsed"]}
+        carried["memberships_2017"] = sum(n for pid, n in carried["memberships_2017_by_partnership"].items()
+                                          if pid in ids)
+        carried["moved"] = sum(1 for pid in carried["moved_in"] if pid in ids)
+        meta["carried"] = carried
+        meta["geography_note"] = (
+            f"The partnerships are c. {DOCUMENTED_YEAR} arrangements drawn on the councils of {full.year}: each "
+            f"{DOCUMENTED_YEAR} member council is carried to its {full.year} successor through the council "
+            f"registry ({carried['moved']} of {carried['memberships_2017']} memberships moved; "
+            f"{len(carried['collapsed'])} partnership(s) whose members all became one council set aside). "
+            f"They are not a record of partnerships in {full.year}.")
+    # warnings that name a partnership are kept for the partnerships of this set only
+    meta["warnings"] = [w for w in full.meta["warnings"]
+                        if not re.match(r"partnership (\S+?)[ :]", w) or re.match(r"partnership (\S+?)[ :]", w).group(1) in ids]
     n_councils = int(memberships["code"].nunique())
     meta["evidence_set"] = {
         "name": spec.name, "label": spec.label, "description": spec.description,
@@ -739,8 +766,21 @@ def _read_documented(name: str, year: int, **kwargs) -> PartnershipData:
         f"{', '.join(spec.categories)}) compiled for this project from public web pages; see "
         "data/documented_partnerships/README.md (source_url per partnership, caveats.csv)"
     )
-    return PartnershipData(partnerships=partnerships, memberships=memberships, year=year, dataset=name,
+    return PartnershipData(partnerships=partnerships, memberships=memberships, year=full.year, dataset=name,
                            simulated=False, meta=meta)
+
+
+def _read_documented(name: str, year: int, **kwargs) -> PartnershipData:
+    evidence_set(name)  # a clear error for an unknown set name before anything is read
+    full, councils_y = _read_documented_all(year, **kwargs)
+    return _select_set(full, name, councils_y)
+
+
+def load_evidence_sets(year: int = DOCUMENTED_YEAR, **kwargs) -> dict[str, PartnershipData]:
+    """All three evidence sets of the documented sample for ``year`` (read once): name -> PartnershipData,
+    in the order strict, default, all (``EVIDENCE_SETS``)."""
+    full, councils_y = _read_documented_all(year, **kwargs)
+    return {name: _select_set(full, name, councils_y) for name in EVIDENCE_SETS}
 
 
 def load_partnerships(source: str | Path = DEFAULT_SET, year: int = DOCUMENTED_YEAR, seed: int | None = None,
@@ -762,6 +802,9 @@ def load_partnerships(source: str | Path = DEFAULT_SET, year: int = DOCUMENTED_Y
     """
     if is_documented(source):
         return _read_documented(source, year, **kwargs)
+    if isinstance(source, str) and source.startswith("documented") and not Path(source).exists():
+        raise LgnetError(f"{source!r} is not an evidence set of the documented sample: use one of "
+                         f"{', '.join(EVIDENCE_SETS)} (lgnet.data.evidence_sets)")
     if isinstance(source, str) and source == "simulated":
         from lgnet.data.simulate import simulate
 
