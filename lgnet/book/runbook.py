@@ -29,6 +29,7 @@ from tqdm.auto import tqdm
 
 from lgnet.data import paths
 from lgnet.data.errors import LgnetError
+from lgnet.data.evidence_sets import EVIDENCE_SETS, is_documented
 
 DOCUMENTED_YEAR = 2017
 """The documented partnership sample is on 2017 council geography."""
@@ -150,9 +151,10 @@ def parameters_for(notebook: Path, wanted: dict[str, Any]) -> dict[str, Any]:
 
 
 def dataset_slug(partnerships: str | os.PathLike) -> str:
-    """``documented``, ``simulated`` or the stem of the partnership file (folder name)."""
+    """The evidence set (``documented``, ``documented-strict``, ...), ``simulated`` or the stem of the
+    partnership file (folder name)."""
     value = str(partnerships)
-    if value in {"documented", "simulated"}:
+    if is_documented(value) or value == "simulated":
         return value
     return Path(value).stem or Path(value).name
 
@@ -160,8 +162,8 @@ def dataset_slug(partnerships: str | os.PathLike) -> str:
 def dataset_label(partnerships: str | os.PathLike) -> str:
     """How a variant's title names its partnership dataset."""
     value = str(partnerships)
-    if value == "documented":
-        return "documented sample"
+    if is_documented(value):
+        return EVIDENCE_SETS[value].label
     if value == "simulated":
         return "simulated stand-in"
     return f"partnership file {Path(value).name}"
@@ -176,13 +178,14 @@ def resolve_partnerships(partnerships: str | os.PathLike, year: int) -> str:
     except ValueError as exc:
         raise RunbookError(f"--year: {exc}") from None
     value = str(partnerships)
-    if value == "documented":
-        if int(year) != DOCUMENTED_YEAR:
+    if is_documented(value):
+        if int(year) < DOCUMENTED_YEAR:
             raise RunbookError(
-                f"the documented partnership sample belongs to {DOCUMENTED_YEAR} (it is coded on "
-                f"{DOCUMENTED_YEAR} council geography), so it cannot be used with --year {year}. "
-                f"Use --partnerships simulated (a stand-in generated over {year}'s councils) or "
-                f"--partnerships PATH (your own partnership file for {year}), or drop --year."
+                f"the documented partnership sample describes partnerships c. {DOCUMENTED_YEAR} (coded on "
+                f"{DOCUMENTED_YEAR} council geography), so it cannot be used with --year {year}: carrying it "
+                f"back to earlier councils would invent partnerships. Use --year {DOCUMENTED_YEAR} or later "
+                f"(members are carried to their successor councils), --partnerships simulated (a stand-in "
+                f"generated over {year}'s councils) or --partnerships PATH (your own partnership file for {year})."
             )
         return value
     if value == "simulated":
@@ -190,7 +193,8 @@ def resolve_partnerships(partnerships: str | os.PathLike, year: int) -> str:
     path = Path(value).expanduser()
     if not path.exists():
         raise RunbookError(
-            f"partnership file {value!r} does not exist; give 'documented', 'simulated' or the path "
+            f"partnership file {value!r} does not exist; give an evidence set of the documented sample ("
+            + ", ".join(EVIDENCE_SETS) + "), 'simulated' or the path "
             "of a tidy folder (partnerships.csv + memberships.csv) or a wide CSV/XLSX file"
         )
     return str(path.resolve())

@@ -16,16 +16,19 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
             "Execute every chapter notebook listed in _toc.yml with papermill for the given year and "
             "partnership dataset, into a git-ignored run folder (default runs/<year>-<dataset>/), "
             "then build that folder as its own HTML book (<out>/_build/html). The documented sample "
-            "belongs to 2017: for another year use --partnerships simulated or your own file."
+            "describes partnerships c. 2017: a later --year carries each member to its successor council; "
+            "for an earlier year use --partnerships simulated or your own file."
         ),
     )
     parser.add_argument("--year", type=int, default=2017, help="dataset year: councils on 1 April YEAR (default 2017)")
     parser.add_argument(
         "--partnerships",
         default="documented",
-        metavar="documented|simulated|PATH",
-        help="partnership dataset: the documented 2017 sample (default), the simulated stand-in for "
-        "that year's councils, or a tidy folder / wide CSV or XLSX file",
+        metavar="documented|documented-strict|documented-all|simulated|PATH",
+        help="partnership dataset: an evidence set of the documented c. 2017 sample (documented, the default: "
+        "service arrangements on any evidence; documented-strict: shared services shown operating in "
+        "2014-2019; documented-all: every record), the simulated stand-in for that year's councils, "
+        "or a tidy folder / wide CSV or XLSX file",
     )
     parser.add_argument("--permutations", type=int, default=None, metavar="N", help="QAP permutations (default: each chapter's own)")
     parser.add_argument("--seed", type=int, default=None, metavar="S", help="random seed (default: each chapter's own)")

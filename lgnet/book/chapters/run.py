@@ -6,16 +6,19 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from lgnet.data.evidence_sets import DEFAULT_SET, EVIDENCE_SETS, is_documented
+
 DEFAULT_SEED = 2017
 SIMULATED = "simulated"
-DOCUMENTED = "documented"
+DOCUMENTED = DEFAULT_SET  # "documented"; the other evidence sets: "documented-strict", "documented-all"
 
 
 @dataclass(frozen=True)
 class Run:
     """The parameters of one chapter execution (hashable, so results can be cached per run).
 
-    year: dataset year (councils in existence on 1 April); partnerships: "documented", "simulated" or a
+    year: dataset year (councils in existence on 1 April); partnerships: an evidence set of the documented
+    sample ("documented", "documented-strict", "documented-all"; lgnet.data.evidence_sets), "simulated" or a
     path; seed: permutation seed and seed of the simulated stand-in; permutations: QAP / Freedman–Lane
     permutations; logistic_permutations: logistic QAP permutations (slow: refits per permutation);
     mixed: how mixed partnerships enter the activity subsets ("exclude" or "include").
@@ -32,13 +35,22 @@ class Run:
     def simulated(self) -> bool:
         return self.partnerships == SIMULATED
 
+    @property
+    def documented(self) -> bool:
+        """True for any evidence set of the documented sample."""
+        return is_documented(self.partnerships)
+
 
 def setup(year: int = 2017, partnerships: str | os.PathLike = DOCUMENTED, seed: int = DEFAULT_SEED,
           permutations: int = 499, logistic_permutations: int = 99, mixed: str = "exclude") -> Run:
     """The settings of a chapter, checked. Nothing is loaded until a table or figure asks for it."""
     source = str(partnerships)
-    if source not in (DOCUMENTED, SIMULATED):
-        source = str(Path(source).expanduser().resolve())
+    if not is_documented(source) and source != SIMULATED:
+        path = Path(source).expanduser()
+        if not path.exists() and source.startswith("documented"):
+            raise ValueError(f"partnerships={source!r} is not an evidence set of the documented sample; use one of "
+                             f"{', '.join(EVIDENCE_SETS)}, 'simulated' or the path of a partnership file")
+        source = str(path.resolve())
     if int(permutations) < 1 or int(logistic_permutations) < 1:
         raise ValueError(f"permutations must be positive (got {permutations}, {logistic_permutations})")
     if mixed not in ("exclude", "include"):
@@ -63,6 +75,6 @@ def comparability(run: Run) -> str:
     """What the run's whole-network numbers can be compared with (the note of the closing tables)."""
     if run.simulated:
         return "simulated: calibrated to the article, not evidence"
-    if run.partnerships == DOCUMENTED:
+    if is_documented(run.partnerships):
         return "sample: not comparable with the whole network"
     return "comparable only if the file is the whole network"
