@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
+import traceback
 
 from lgnet.data.errors import LgnetError
 
@@ -50,6 +52,31 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into e.g. `head`: stop quietly
         sys.stderr.close()
         return 0
+    except KeyboardInterrupt:
+        print(f"lgnet {args.command}: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - never a traceback: one line, exit status 2
+        if os.environ.get("LGNET_DEBUG", "") not in ("", "0"):
+            traceback.print_exc()
+        print(unexpected_error_line(args, exc), file=sys.stderr)
+        return 2
+
+
+# argument names that hold the file a command reads, in the order they are looked for
+FILE_ARGUMENTS = ("file", "partnerships", "aliases", "y")
+
+
+def unexpected_error_line(args: argparse.Namespace, exc: BaseException) -> str:
+    """One line for an unexpected error: the command, the file it was reading (if any), the error."""
+    where = ""
+    for name in FILE_ARGUMENTS:
+        value = getattr(args, name, None)
+        if isinstance(value, (str, os.PathLike)) and value and value not in ("documented", "simulated"):
+            where = f" ({value})"
+            break
+    detail = " ".join(str(exc).split()) or "(no message)"
+    return (f"lgnet {args.command}{where}: unexpected error: {type(exc).__name__}: {detail} "
+            "[set LGNET_DEBUG=1 to see the traceback]")
 
 
 if __name__ == "__main__":
