@@ -77,7 +77,7 @@ def test_setup_checks_its_arguments(tmp_path):
 
 def test_dataset_note_names_the_dataset(tiny):
     doc = lg.dataset_note(lg.setup(), needs="partner selection").markdown
-    assert "documented sample" in doc and "3 real shared-service partnerships" in doc
+    assert "documented sample, default set" in doc and "3 partnerships (7 memberships); 6 of the 6 councils" in doc
     assert "On this page: partner selection." in doc and doc.startswith("```{admonition}")
     sim = lg.dataset_note(lg.setup(partnerships="simulated")).markdown
     assert "Simulated" in sim and "cannot support any finding about English councils" in sim

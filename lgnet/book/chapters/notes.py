@@ -6,7 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from lgnet.book.chapters import data
-from lgnet.book.chapters.run import DOCUMENTED, Run
+from lgnet.book.chapters.display import ARTICLE, num, pct
+from lgnet.book.chapters.run import Run
+from lgnet.data.partnerships import DOCUMENTED_YEAR
+
+#: The article's participation (over 97% of councils in at least one partnership).
+ARTICLE_PARTICIPATION = ARTICLE["participation"]["value"]
 
 
 class Note:
@@ -27,38 +32,99 @@ def admonition(title: str, body: str, cls: str = "note") -> Note:
     return Note(f"```{{admonition}} {title}\n:class: {cls}\n{body}\n```\n")
 
 
-def dataset_note(run: Run, needs: str = "") -> Note:
-    """The box at the top of every results page: which dataset it shows and what that dataset supports.
-
-    ``needs`` is a short phrase saying what this page's results require (e.g. "participation needs the whole
-    network"); it is quoted in the box.
-    """
+def dataset_counts(run: Run) -> dict:
+    """The counts a dataset note shows, from the run's metadata where the data carry them (the documented
+    sample's ``meta["evidence_set"]``) and otherwise computed from the data and the year's council table:
+    partnerships, memberships, councils (in at least one partnership), councils_in_year, participation."""
     pdata = data.partnership_data(run)
-    n_p, n_m = len(pdata.partnerships), len(pdata.memberships)
+    meta = dict(pdata.meta.get("evidence_set") or {})
+    if {"partnerships", "memberships", "councils", "councils_in_year"} <= set(meta):
+        counts = {k: meta[k] for k in ("partnerships", "memberships", "councils", "councils_in_year")}
+    else:
+        n_year = len(data.council_table(run))
+        counts = {"partnerships": len(pdata.partnerships), "memberships": len(pdata.memberships),
+                  "councils": int(pdata.memberships["code"].nunique()), "councils_in_year": n_year}
+    n = counts["councils_in_year"]
+    counts["participation"] = counts["councils"] / n if n else float("nan")
+    return counts
+
+
+def counts_sentence(counts: dict, year: int) -> str:
+    """'294 partnerships (1,120 memberships); 341 of the 353 councils of 2017 (96.6%) are in at least one.'"""
+    return (f"{counts['partnerships']:,} partnerships ({counts['memberships']:,} memberships); "
+            f"{counts['councils']:,} of the {counts['councils_in_year']:,} councils of {year} "
+            f"({pct(counts['participation'])}) are in at least one.")
+
+
+def degree_sentence(run: Run) -> str:
+    """How many partnerships the participating councils have in the run's data, against the article."""
+    deg = data.describe(run)["degree_participants"]
+    return (f"the councils in it belong to {num(deg.get('min'))} to {num(deg.get('max'))} partnerships (median "
+            f"{num(deg.get('median'))}, mean {num(deg.get('mean'), 1)}), against the article's "
+            f"{ARTICLE['degree_min']['value']} to {ARTICLE['degree_max']['value']} (median "
+            f"{ARTICLE['degree_median']['value']}, mean {ARTICLE['degree_mean']['value']})")
+
+
+def collapsed_text(pdata) -> str:
+    """The partnerships set aside when the documented sample is carried to a later year because all their
+    members became one council (from ``meta["carried"]``), as a sentence; '' for 2017."""
+    carried = pdata.meta.get("carried")
+    if not carried:
+        return ""
+    gone = carried.get("collapsed", [])
+    if not gone:
+        return f" No partnership collapsed: none had all its members merged into one council by {pdata.year}."
+    items = "; ".join(f"{c['partnership_id']} ({', '.join(name for _, name in c.get('from', []))} "
+                      f"became {c['council']})" for c in gone)
+    return (f" Set aside because all their members became one council ({len(gone)}): {items}.")
+
+
+def dataset_note(run: Run, needs: str = "") -> Note:
+    """The box at the top of every results page: which dataset it shows, its counts (partnerships,
+    memberships, councils in at least one of all councils of the year) and what that dataset supports.
+
+    For the documented sample it names the evidence set (``lgnet.data.evidence_sets``); for a year after
+    2017 it adds the data's sentence that the partnerships are c. 2017 arrangements drawn on that year's
+    councils and lists the partnerships that collapsed. ``needs`` is a short phrase saying what this page's
+    results require (e.g. "participation needs the whole network"); it is quoted in the box.
+    """
+    from lgnet.data.evidence_sets import DEFAULT_SET, evidence_set, is_documented
+
+    pdata = data.partnership_data(run)
+    counts = dataset_counts(run)
     page = f" On this page: {needs.rstrip('.')}." if needs else ""
     if pdata.simulated:
         return admonition(
             f"Simulated data: the stand-in network for {run.year} (seed {run.seed})",
-            f"This page runs on **simulated** partnerships: {n_p} synthetic partnerships ({n_m} memberships) over "
-            f"the real councils of {run.year}, generated by `lgnet simulate` and calibrated to the article's "
-            "published totals, with partner choices driven by effects *planted* by the simulator. "
+            f"This page runs on **simulated** partnerships over the real councils of {run.year}: "
+            f"{counts_sentence(counts, run.year)} They were generated by `lgnet simulate` and calibrated to the "
+            "article's published totals, with partner choices driven by effects *planted* by the simulator. "
             "It can show what the analyses look like at the article's scale and whether the methods recover "
             "the planted effects. **It cannot support any finding about English councils**: every pattern "
             "below was put there by the simulator." + page, "warning")
-    if run.partnerships == DOCUMENTED:
+    if is_documented(run.partnerships):
+        spec = evidence_set(run.partnerships)
+        wide = counts["participation"] >= ARTICLE_PARTICIPATION - 0.05
+        reach = ("It reaches nearly every council, so participation and partnerships per council can be read "
+                 "from it as real evidence, and who partners with whom inside it is real evidence about partner "
+                 "selection. "
+                 if wide else
+                 "Who partners with whom inside it is real evidence about partner selection; at this coverage, "
+                 "how many partnerships a council has partly reflects which councils publish their arrangements. ")
+        geography = pdata.meta.get("geography_note", "")
+        later = (f" {geography}{collapsed_text(pdata)}" if run.year != DOCUMENTED_YEAR and geography else "")
         return admonition(
-            "Real data: the documented sample of partnerships (c. 2017)",
-            f"This page runs on the **documented sample**: {n_p} real shared-service partnerships "
-            f"({n_m} memberships) around 2017, compiled from public web pages, each with its source. "
-            "It is a convenience sample of the 338 partnerships the article counted, leaning to "
-            "well-publicised arrangements and to the south and east of England. Who partners with whom "
-            "inside it is real evidence about partner selection; how many partnerships a council has, and "
-            "how many councils take part at all, mostly reflect which councils publish their "
-            "arrangements, so whole-network statistics are **not** comparable with the article's." + page,
+            f"Real data: the {spec.label}{', default set' if spec.name == DEFAULT_SET else ''} "
+            f"(c. {DOCUMENTED_YEAR})",
+            f"This page runs on the **{spec.label}** (`{spec.name}`): {spec.description}, compiled from public "
+            f"web pages, each record with its source. {counts_sentence(counts, run.year)} {reach}"
+            f"It is still a sample: {degree_sentence(run)}, so the councils with many partnerships are missing "
+            "and statistics of the whole network's tail are **not** comparable with the article's."
+            f"{later}" + page,
             "important")
     return admonition(
         f"Your data: partnership file {Path(run.partnerships).name} ({run.year} councils)",
-        f"This page runs on the partnership file `{Path(run.partnerships).name}`: {n_p} partnerships "
-        f"({n_m} memberships) matched to the councils of {run.year}. If the file is the complete network "
+        f"This page runs on the partnership file `{Path(run.partnerships).name}`, matched to the councils of "
+        f"{run.year}: {counts_sentence(counts, run.year)} If the file is the complete network "
         "(for instance the LGA's full export), participation and the degree distribution are comparable "
         "with the article's; if it is a sample, only partner selection within it is." + page, "note")

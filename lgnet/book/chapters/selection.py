@@ -243,3 +243,79 @@ def compare_partner_selection(run: Run) -> pd.DataFrame:
         ("largest R² of any model", "partner_r2_max", f"{pct(s['r_squared'].max())} ({s['r_squared'].idxmax()})",
          note),
     ])
+
+
+# --------------------------------------------------------------------------------------------------
+# Robustness to missing ties: the models on the councils with at least one partnership
+# --------------------------------------------------------------------------------------------------
+
+
+@cached
+def _selection_participating(k: data.DataKey, permutations: int, models: tuple[str, ...]):
+    from lgnet.stats import dyadic, selection
+
+    specs = {m: dyadic.MODEL_SPECS[m] for m in models}
+    return selection.partner_selection_models(data.subset_at(k), data.analysis_table(k), specs=specs,
+                                              permutations=permutations, seed=k.seed, quiet=True,
+                                              councils="participating")
+
+
+def restricted_result(run: Run, dataset: str | None = None):
+    """The MRQAP models of chapter 3 restricted to the councils with at least one partnership in the data
+    (``partner_selection_models(councils="participating")``): undocumented pairs are not known non-ties."""
+    return _selection_participating(data.key(run, dataset=dataset), run.permutations, tuple(PARTNER_MODELS))
+
+
+def restricted_r2(run: Run) -> pd.DataFrame:
+    """R² of each MRQAP model on every council beside the same model on the councils with at least one
+    partnership, with the councils and pairs each uses."""
+    full = selection_result(run).summary().set_index("model")
+    part = restricted_result(run).summary().set_index("model")
+    out = pd.DataFrame({
+        "model": [m.replace("_", " + ") for m in full.index],
+        "councils (all)": full["n_councils"].to_numpy(), "R² (all councils)": full["r_squared"].round(3).to_numpy(),
+        "councils (in ≥1 partnership)": part["n_councils"].reindex(full.index).to_numpy(),
+        "pairs (in ≥1 partnership)": part["n_dyads"].reindex(full.index).to_numpy(),
+        "R² (in ≥1 partnership)": part["r_squared"].reindex(full.index).round(3).to_numpy(),
+    })
+    return out.set_index("model")
+
+
+def _restricted_results(run: Run) -> pd.DataFrame:
+    from lgnet.book.chapters import robustness
+
+    return pd.concat([robustness.selection_rows(selection_result(run)).assign(group="all councils"),
+                      robustness.selection_rows(restricted_result(run)).assign(group="councils in ≥1 partnership")],
+                     ignore_index=True)
+
+
+def restricted_coefficients(run: Run) -> pd.DataFrame:
+    """The key results of chapter 3 (R², organisational and political coefficients with their permutation p;
+    distance per 100 km) on every council and on the councils with at least one partnership, side by side."""
+    from lgnet.book.chapters import robustness
+
+    out = robustness.wide(_restricted_results(run))
+    out.index.name = "result"
+    return out
+
+
+def restricted_sentence(run: Run):
+    """A computed sentence: what restricting the models to councils with at least one partnership changes
+    (R² of the combined model; sign and significance of the main coefficients, by the rule of
+    ``lgnet.book.chapters.robustness.agreement``)."""
+    from lgnet.book.chapters import robustness
+    from lgnet.book.chapters.notes import Note
+
+    full, part = selection_result(run), restricted_result(run)
+    left_out = full.n_councils - part.n_councils
+    r_full = float(full.summary().set_index("model").loc["combined", "r_squared"])
+    r_part = float(part.summary().set_index("model").loc["combined", "r_squared"])
+    move = "raises" if r_part > r_full else "lowers" if r_part < r_full else "leaves"
+    r2 = (f"{move} the R² of the combined model from {r_full:.3f} to {r_part:.3f}" if move != "leaves"
+          else f"leaves the R² of the combined model at {r_full:.3f}")
+    head = (f"Restricting the models to the {part.n_councils} councils with at least one partnership in the data "
+            f"({left_out} council{'s' if left_out != 1 else ''} with none left out) {r2}. ")
+    rows = _restricted_results(run).query("kind != 'R²'")
+    return Note(head + robustness.conclusion_sentence(rows, {"all councils": "the models on all councils",
+                                                             "councils in ≥1 partnership": "the restricted models"},
+                                                      across="two samples"))
