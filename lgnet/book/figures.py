@@ -248,8 +248,9 @@ def tie_distance_plot(distances: pd.DataFrame, group: str = "subset", value: str
 
 def coefficient_plot(table: pd.DataFrame, term: str = "term", estimate: str = "estimate",
                      p_value: str = "p_value", xlabel: str = "Coefficient (shared partnerships per dyad)",
-                     ax=None) -> Figure:
-    """Dot plot of regression coefficients, filled where the permutation p-value is below 0.05."""
+                     ax=None, p_label: str = "p") -> Figure:
+    """Dot plot of regression coefficients, filled where the permutation p-value is below 0.05
+    (``p_label`` names the p-value in the legend, e.g. "permutation p")."""
     _require(table, [term, estimate, p_value], "the coefficient table")
     t = table[table[term].astype("string") != "(intercept)"]
     if ax is None:
@@ -261,13 +262,14 @@ def coefficient_plot(table: pd.DataFrame, term: str = "term", estimate: str = "e
     sig = t[p_value].astype(float).to_numpy() < 0.05
     est = t[estimate].astype(float).to_numpy()
     ax.axvline(0, color="#999999", lw=0.8)
-    ax.scatter(est[sig], y[sig], color="#0072B2", zorder=3, label="p < 0.05")
-    ax.scatter(est[~sig], y[~sig], facecolor="white", edgecolor="#0072B2", zorder=3, label="p ≥ 0.05")
+    ax.scatter(est[sig], y[sig], color="#0072B2", zorder=3, label=f"{p_label} < 0.05")
+    ax.scatter(est[~sig], y[~sig], facecolor="white", edgecolor="#0072B2", zorder=3, label=f"{p_label} ≥ 0.05")
     ax.set_yticks(y, [str(s) for s in t[term]])
     ax.set_xlabel(xlabel)
     ax.legend(fontsize=8)
     ax.tick_params(labelsize=8)
-    what = "t-values" if estimate in ("t", "z") else "coefficients"
+    what = ("t-values" if estimate in ("t", "z") else "standardised coefficients" if estimate.startswith("std")
+            else "coefficients")
     fig.alt_text = (f"Dot plot of {len(t)} {what}; {int(sig.sum())} have permutation p below 0.05: "
                     + ", ".join(f"{a} ({b:.3g})" for a, b in zip(t[term], est)) + ".")
     return fig

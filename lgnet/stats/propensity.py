@@ -355,6 +355,38 @@ def _count_model(y: np.ndarray, X: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
     return table, fit
 
 
+def identifying_councils(data: pd.DataFrame, variable: str, factors: list[str]) -> int:
+    """How many councils identify a 0/1 ``variable`` beside the ``factors`` of the same model: within each
+    combination of factor levels, the councils in the minority value (a dummy that is constant within every
+    cell is a combination of the factor dummies; one that varies only in a few councils is estimated from
+    those few)."""
+    x = pd.to_numeric(data[variable], errors="coerce")
+    if not factors:
+        return int(min((x == 1).sum(), (x == 0).sum()))
+    cells = data[factors].astype("string").fillna("<NA>").agg("|".join, axis=1)
+    ones = x.groupby(cells).sum()
+    sizes = x.groupby(cells).size()
+    return int(np.minimum(ones, sizes - ones).sum())
+
+
+def _drop_weakly_identified(data: pd.DataFrame, variables: list[str], k: int) -> tuple[list[str], list[str]]:
+    """Leave out of a model a 0/1 variable identified by fewer than ``k`` councils beside its factors (see
+    ``identifying_councils``), with a note saying so (e.g. 'aligned with government' beside party control)."""
+    factors = [v for v in variables if v in CATEGORICAL]
+    out, notes = [], []
+    for v in variables:
+        if v not in CATEGORICAL and factors:
+            values = pd.to_numeric(data[v], errors="coerce")
+            if values.notna().all() and set(values.unique()) <= {0, 1}:
+                n = identifying_councils(data, v, factors)
+                if n < k:
+                    notes.append(f"{v} left out: beside {', '.join(factors)} it is identified by {n} council"
+                                 f"{'s' if n != 1 else ''} only (fewer than {k})")
+                    continue
+        out.append(v)
+    return out, notes
+
+
 def _fit_model(name: str, variables: list[str], data: pd.DataFrame, y_all: np.ndarray, codes: pd.Series,
                perms_for, references, min_category_size, count: bool, quiet: bool) -> ModelFit:
     missing = data[variables].isna()
@@ -375,7 +407,9 @@ def _fit_model(name: str, variables: list[str], data: pd.DataFrame, y_all: np.nd
             keep &= ~bad
     sub = data.loc[keep]
     y = y_all[keep]
+    variables, weak_notes = _drop_weakly_identified(sub, list(variables), min_category_size)
     X, factor_cols, notes = design_matrix(sub, variables, references, min_category_size)
+    notes = weak_notes + notes
     n, p = X.shape
     if n <= p + 1:
         raise PropensityInputError(f"model {name!r}: {n} complete rows for {p} columns; too few to fit")

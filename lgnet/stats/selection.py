@@ -210,3 +210,27 @@ def subset_comparison(pdata, table: pd.DataFrame, natures=("all", "frontline", "
 
 def _first(frame: pd.DataFrame, col: str) -> pd.DataFrame:
     return frame[[col] + [c for c in frame.columns if c != col]]
+
+
+def standardised_coefficients(pdata, table: pd.DataFrame, spec: list[str], result, sample_spec=None) -> pd.DataFrame:
+    """Standardised MRQAP coefficients of one fitted model: estimate x SD(predictor) / SD(response), both SDs
+    over the model's pairs of councils, with the model's permutation p-values (not recomputed).
+
+    ``sample_spec``: the variables that defined the model's councils (default ``spec``; the book's common
+    sample uses the union of all its specifications). Returns term, estimate, std_estimate, p_value.
+    """
+    data = table.reset_index(drop=True)
+    keep, _ = dyadic.complete_cases(data, list(sample_spec or spec))
+    idx = np.flatnonzero(keep)
+    if idx.size != result.n_nodes:
+        raise ValueError(f"the model was fitted on {result.n_nodes} councils, the sample here has {idx.size}")
+    W = dyadic.response(pdata, data)[np.ix_(idx, idx)]
+    iu = np.triu_indices(idx.size, 1)
+    sd_y = float(np.std(W[iu]))
+    xs = dyadic.predictor_matrices(data.iloc[idx], spec)
+    sds = {name: float(np.std(np.asarray(M)[iu])) for name, M in xs.items()}
+    t = result.table()
+    t = t[t["term"] != "(intercept)"].copy()
+    t["std_estimate"] = [b * sds.get(term, np.nan) / sd_y if sd_y > 0 else np.nan
+                         for term, b in zip(t["term"], t["estimate"])]
+    return t[["term", "estimate", "std_estimate", "p_value"]].reset_index(drop=True)

@@ -138,6 +138,9 @@ def stars_legend(permutations: int | None = None) -> str:
     if permutations is not None:
         floor = p_floor(permutations)
         marks = [(m, t) for m, t in marks if floor < t]
+    if not marks:
+        return (f"none possible: with {int(permutations):,} permutations the smallest reportable p is "
+                f"{_floor_text(p_floor(permutations))}")
     return ", ".join(f"{m} p < {t:g}" for m, t in marks) + (
         f" (permutation p-values, {int(permutations):,} permutations: smallest reportable p = 1/(R+1) = "
         f"{_floor_text(p_floor(permutations))})" if permutations is not None else "")
@@ -200,7 +203,10 @@ def with_notes(table: pd.DataFrame, *notes: str) -> pd.DataFrame:
 
     The notes travel in ``table.attrs["notes"]``; in a notebook (and so in the book) a table with notes is
     shown with them under it (:func:`table_html`)."""
-    table.attrs["notes"] = list(table.attrs.get("notes", [])) + [n for n in notes if n]
+    new = [n for n in notes if n]
+    table.attrs["notes"] = list(table.attrs.get("notes", [])) + new
+    # the book's table renderer (lgnet.book.chapters.tables) prints attrs["note"] under the table
+    table.attrs["note"] = " ".join(([str(table.attrs["note"])] if table.attrs.get("note") else []) + new)
     return table
 
 

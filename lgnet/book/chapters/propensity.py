@@ -8,7 +8,8 @@ import pandas as pd
 from lgnet.book import figures
 from lgnet.book.chapters import data
 from lgnet.book.chapters.cache import cached
-from lgnet.book.chapters.display import ARTICLE, article_vs_run, pct, p_text, rounded
+from lgnet.book.chapters.display import (ARTICLE, article_vs_run, holm, multiplicity_sentence, p_cell, pct, p_text,
+                                          rounded, verdict, with_notes)
 from lgnet.book.chapters.notes import Note, admonition
 from lgnet.book.chapters.run import Run, comparability, label
 from lgnet.book.chapters.terms import variable_label
@@ -16,6 +17,11 @@ from lgnet.book.chapters.terms import variable_label
 #: Dropped from the political block when it duplicates a party dummy (a single-party government, e.g. for
 #: politics years after 2015: "aligned" is then the same as "controlled by the governing party").
 REDUNDANT_IN_SINGLE_PARTY_GOVERNMENT = "aligned_with_government"
+
+#: The book's rule for small categories: a factor level with fewer than MIN_COUNCILS councils is pooled with
+#: the other small levels as 'other' (or, if even pooled they are fewer, its councils leave that model), and a
+#: 0/1 variable identified by fewer than MIN_COUNCILS councils beside the model's factors is left out of it.
+MIN_COUNCILS = 10
 
 
 @cached
@@ -25,14 +31,15 @@ def _propensity(k: data.DataKey, permutations: int):
     degree = data.network_at(k).degree
     table = data.analysis_table(k)
     try:
-        return models.propensity_models(table, degree, permutations=permutations, seed=k.seed, quiet=True)
+        return models.propensity_models(table, degree, permutations=permutations, seed=k.seed, quiet=True,
+                                        min_category_size=MIN_COUNCILS)
     except models.PropensityInputError as exc:
         if "rank deficient" not in str(exc):
             raise
         # the book's one fallback, stated on the page: drop the alignment dummy that duplicates party control
         blocks = {b: [v for v in vs if v != REDUNDANT_IN_SINGLE_PARTY_GOVERNMENT] for b, vs in models.BLOCKS.items()}
         res = models.propensity_models(table, degree, permutations=permutations, seed=k.seed, blocks=blocks,
-                                       quiet=True)
+                                       quiet=True, min_category_size=MIN_COUNCILS)
         res.notes.insert(0, f"{REDUNDANT_IN_SINGLE_PARTY_GOVERNMENT} left out: with the default blocks the "
                             f"design was rank deficient ({exc})")
         return res
@@ -64,17 +71,57 @@ def propensity_variables(run: Run | None = None) -> pd.DataFrame:
     return table.merge(dic, on="variable", how="left").set_index(["block", "variable"])
 
 
+def _reasons(run: Run) -> dict:
+    """(code, variable) -> why the value is missing (``lgnet.data.attributes.attribute_gaps``), and code -> name."""
+    from lgnet.data import attributes
+
+    try:
+        gaps = attributes.attribute_gaps(run.year)
+        reasons = {(str(c), str(v)): str(r) for c, v, r in zip(gaps["code"], gaps["variable"], gaps["reason"])}
+    except Exception:  # noqa: BLE001 - a user's table without recorded gaps: the model's own reason is shown
+        reasons = {}
+    try:
+        names = data.council_table(run).set_index("code")["name"].astype(str).to_dict()
+    except Exception:  # noqa: BLE001
+        names = {}
+    return {"reasons": reasons, "names": names}
+
+
+def exclusions_text(run: Run, dropped: pd.DataFrame) -> str:
+    """Who left a model and why, by their real reason (no party control, a category too small to estimate ...)."""
+    if dropped is None or not len(dropped):
+        return "no council excluded"
+    info = _reasons(run)
+    first: dict[str, str] = {}
+    for _, d in dropped.iterrows():
+        for code in d["codes"]:
+            var = str(d["variable"])
+            why = info["reasons"].get((str(code), var.replace("log_population", "population")), str(d["reason"]))
+            first.setdefault(str(code), f"{var.replace('_', ' ')}: {why}")
+    groups: dict[str, list[str]] = {}
+    for code, why in first.items():
+        groups.setdefault(why, []).append(info["names"].get(code, code))
+    return f"{len(first)} excluded: " + "; ".join(
+        f"{', '.join(sorted(v)) if len(v) <= 6 else f'{len(v)} councils'} ({k})" for k, v in groups.items())
+
+
 def propensity_summary(run: Run, dataset: str | None = None, nature: str = "all") -> pd.DataFrame:
-    """R², adjusted R² and the permutation p-value of R² for each block and the combined model."""
-    s = propensity_result(run, dataset, nature).summary()
+    """R², adjusted R² and the permutation p-value of R² for each block and the combined model, with each
+    model's n and its exclusions (councils leave a model only for the variables in it)."""
+    res = propensity_result(run, dataset, nature)
+    s = res.summary()
     out = pd.DataFrame({
-        "model": s["model"], "councils": s["n"], "dropped (missing values)": s["n_dropped"],
+        "model": s["model"], "councils (n)": s["n"], "councils excluded": s["n_dropped"],
         "terms": s["k"], "R²": s["r2"].round(3), "adjusted R²": s["adj_r2"].round(3),
-        "p (R², permutation)": s["p_r2_perm"].round(3),
+        "p (R², permutation)": [p_cell(p, run.permutations) for p in s["p_r2_perm"]],
     }).set_index("model")
     out.attrs["method"] = str(s["method"].iloc[0]) if len(s) else ""
     out.index.name = f"model ({label(run, dataset)})"
-    return out
+    d = res.dropped()
+    notes = [f"{m}: {exclusions_text(run, d[d['model'] == m])}." for m in s["model"]
+             if len(d[d["model"] == m])]
+    return with_notes(out, *notes, f"Permutation p-values: (b+1)/(R+1), {run.permutations:,} permutations, "
+                                   f"seed {run.seed}.")
 
 
 def propensity_r2_figure(run: Run):
@@ -86,29 +133,72 @@ def propensity_r2_figure(run: Run):
 
 
 def propensity_coefficients(run: Run, model: str = "combined", dataset: str | None = None) -> pd.DataFrame:
-    """Coefficients of one propensity model with robust (HC3) and Freedman–Lane permutation p-values."""
-    c = propensity_result(run, dataset).coefficients()
+    """Coefficients of one propensity model with robust (HC3) and Freedman–Lane permutation p-values, and the
+    permutation p-values adjusted for the number of terms tested (Holm)."""
+    res = propensity_result(run, dataset)
+    c = res.coefficients()
     c = c[c["model"] == model]
-    return rounded(c[["term", "estimate", "se_hc3", "p_hc3", "p_perm"]].rename(columns={
-        "se_hc3": "robust SE (HC3)", "p_hc3": "p (HC3)", "p_perm": "p (Freedman–Lane)"}).set_index("term"))
+    tested = c["term"] != "(intercept)"
+    R = run.permutations
+    adj = [float("nan")] * len(c)
+    vals = holm([max(p, 1 / (R + 1)) for p in c.loc[tested, "p_perm"]])
+    for i, v in zip([i for i, t in enumerate(tested) if t], vals):
+        adj[i] = v
+    out = pd.DataFrame({"term": c["term"].to_numpy(), "estimate": c["estimate"].round(3).to_numpy(),
+                        "robust SE (HC3)": c["se_hc3"].round(3).to_numpy(),
+                        "p (HC3)": [p_cell(p) for p in c["p_hc3"]],
+                        "p (Freedman–Lane)": [p_cell(p, R) for p in c["p_perm"]],
+                        "p (Freedman–Lane, Holm)": [p_cell(p, R) for p in adj]}).set_index("term")
+    n = int(res.summary().set_index("model").loc[model, "n"])
+    d = res.dropped()
+    return with_notes(out, f"n = {n} councils; {exclusions_text(run, d[d['model'] == model])}.",
+                      multiplicity_sentence(c.loc[tested, "p_perm"], R, what="terms"),
+                      "Holm: permutation p-values adjusted for the number of terms in the model (statsmodels).")
 
 
 def propensity_factors(run: Run, dataset: str | None = None) -> pd.DataFrame:
-    """Joint tests of the multi-level factors (council type, party control)."""
-    f = propensity_result(run, dataset).factors()
-    return rounded(f.rename(columns={"p_hc3": "p (Wald, HC3)", "p_perm": "p (Freedman–Lane)"})
-                   .set_index(["model", "variable"]))
+    """Joint permutation tests (Freedman–Lane partial F) of the factors with several levels (council type,
+    party control). The HC3 Wald test is not shown: with levels held by a handful of councils its leverages
+    near 1 make it unreliable (small levels are pooled by the rule of ``MIN_COUNCILS``)."""
+    res = propensity_result(run, dataset)
+    f = res.factors()
+    s = res.summary().set_index("model")
+    out = pd.DataFrame({"model": f["model"], "variable": f["variable"], "dummies (df)": f["df"],
+                        "councils (n)": [int(s.loc[m, "n"]) for m in f["model"]],
+                        "p (joint, Freedman–Lane permutation)": [p_cell(p, run.permutations) for p in f["p_perm"]]})
+    out = out.set_index(["model", "variable"])
+    return with_notes(out, f"Levels with fewer than {MIN_COUNCILS} councils are pooled as 'other' (see the "
+                           "modelling choices); permutation p-values: (b+1)/(R+1), "
+                           f"{run.permutations:,} permutations, seed {run.seed}.")
 
 
 def propensity_count_model(run: Run, dataset: str | None = None) -> pd.DataFrame:
-    """The negative binomial check of the combined model (incidence rate ratios)."""
+    """The negative binomial check of the combined model (incidence rate ratios), or a sentence saying why it
+    cannot be trusted (no convergence, estimates at the edge, warnings of the fit)."""
     res = propensity_result(run, dataset)
     c = res.count_model()
-    table = rounded(c[["term", "estimate", "se", "p", "irr"]].rename(columns={"irr": "IRR"}).set_index("term"))
     fit = res.count_fit()
-    if len(fit):
-        table.attrs["pseudo_r2"] = float(fit["mcfadden_r2"].iloc[0])
-    return table
+    ok = len(c) and len(fit) and bool(fit["converged"].iloc[0])
+    finite = ok and bool(np.isfinite(c["estimate"].astype(float)).all() and np.isfinite(c["se"].astype(float)).all())
+    n_terms = int((c["term"] != "alpha").sum()) if len(c) else 0
+    n_obs = int(fit["n"].iloc[0]) if len(fit) and "n" in fit else 0
+    enough = finite and n_obs >= MIN_COUNCILS * n_terms
+    if not (ok and finite and enough):
+        why = ("the fit did not converge" if not ok else "some estimates or standard errors are not finite"
+               if not finite else f"{n_obs} councils for {n_terms} terms (the book asks for at least {MIN_COUNCILS} "
+               "councils per term)")
+        warn = str(fit["warnings"].iloc[0]) if len(fit) and "warnings" in fit else ""
+        return with_notes(pd.DataFrame({"negative binomial check": [f"not estimated reliably: {why}"]},
+                                       index=pd.Index(["combined"], name="model")),
+                          f"Fitting messages: {warn}" if warn else "")
+    table = pd.DataFrame({"term": c["term"], "estimate": c["estimate"].round(3), "se": c["se"].round(3),
+                          "p": [p_cell(p) for p in c["p"]],
+                          "IRR": [f"{v:.3g}" if pd.notna(v) else "–" for v in c["irr"]]}).set_index("term")
+    table.attrs["pseudo_r2"] = float(fit["mcfadden_r2"].iloc[0])
+    warn = str(fit["warnings"].iloc[0]) if "warnings" in fit else ""
+    return with_notes(table, f"n = {int(fit['n'].iloc[0])} councils; McFadden pseudo-R² "
+                             f"{float(fit['mcfadden_r2'].iloc[0]):.3f}; p: classical (Wald).",
+                      f"Fitting messages: {warn}" if warn else "")
 
 
 def _first_term(coefs: pd.DataFrame, model: str, prefix: str) -> pd.Series | None:
@@ -116,15 +206,27 @@ def _first_term(coefs: pd.DataFrame, model: str, prefix: str) -> pd.Series | Non
     return rows.iloc[0] if len(rows) else None
 
 
-def _sign_p(row: pd.Series | None, p_col: str = "p_perm") -> str:
+def _sign_p(row: pd.Series | None, permutations: int, p_col: str = "p_perm") -> str:
     if row is None:
         return "not estimated"
     sign = "positive" if row["estimate"] > 0 else "negative"
-    return f"{sign} ({row['estimate']:.3g}), {p_text(row[p_col])}"
+    return f"{sign} ({row['estimate']:.3g}), {p_text(row[p_col], permutations)}"
+
+
+def _whole_network(run: Run) -> tuple[bool, str]:
+    """Whether the run's council-level numbers can be set against the article's, and why not."""
+    from lgnet.book.chapters.run import comparability
+
+    if run.simulated:
+        return False, "simulated data"
+    if run.partnerships == "documented":
+        return False, "a sample: partnerships per council reflect which councils publish"
+    return True, comparability(run)
 
 
 def compare_propensity(run: Run) -> pd.DataFrame:
-    """Chapter 2's closing table."""
+    """Chapter 2's closing table; each note is a verdict computed from the numbers (``display.verdict``)."""
+    R = run.permutations
     res = propensity_result(run)
     s = res.summary().set_index("model")
     c = res.coefficients()
@@ -134,16 +236,26 @@ def compare_propensity(run: Run) -> pd.DataFrame:
         ["log_population", "reserves_ratio", "external_income_ratio", "opportunities_30mi", "complexity",
          "aligned_with_government", "electoral_stability"])]
     sig = [t for t, p in zip(others["term"], others["p_perm"]) if p < 0.05]
-    note = comparability(run)
+    ok, why = _whole_network(run)
+    eth = _first_term(c, "combined", "ethnic_diversity")
+    metro = _first_term(c, "combined", "type[metropolitan")
+    type_v = verdict("coefficient", estimate=None if metro is None else metro["estimate"], p=p_type, permutations=R,
+                     article_sign=-1, article_significant=True, comparable=ok, why=why)
+    others_v = (verdict("bound", comparable=False, why=why) if not ok else
+                "agrees (none significant)" if not sig else f"differs: {len(sig)} of {len(others)} with p < 0.05")
     return article_vs_run([
         ("largest R² of any block or combined", "propensity_r2_max", f"{pct(s['r2'].max())} ({s['r2'].idxmax()})",
-         note),
-        ("R² by block", "propensity_r2_max", ", ".join(f"{m} {pct(v)}" for m, v in s["r2"].items()), note),
-        ("ethnic diversity (combined model)", "propensity_ethnic",
-         _sign_p(_first_term(c, "combined", "ethnic_diversity")), "Freedman–Lane permutation p"),
+         verdict("bound", value=s["r2"].max(), bound=ARTICLE["propensity_r2_max"]["value"], comparable=ok,
+                 why=why)),
+        ("R² by block (permutation p)", "propensity_r2_max",
+         ", ".join(f"{m} {pct(v)} ({p_text(p, R)})" for m, v, p in zip(s.index, s["r2"], s["p_r2_perm"])),
+         "description: each R² against its own permutation null"),
+        ("ethnic diversity (combined model)", "propensity_ethnic", _sign_p(eth, R),
+         verdict("coefficient", estimate=None if eth is None else eth["estimate"],
+                 p=None if eth is None else eth["p_perm"], permutations=R, article_sign=-1,
+                 article_significant=True, comparable=ok, why=why)),
         ("council type (combined model)", "propensity_type",
-         f"joint {p_text(p_type)}; metropolitan districts: {_sign_p(_first_term(c, 'combined', 'type[metropolitan'))}",
-         "against shire districts"),
+         f"joint {p_text(p_type, R)}; metropolitan districts: {_sign_p(metro, R)} (against shire districts)", type_v),
         ("other resource, organisational and political variables", "propensity_null",
-         "none with p < 0.05" if not sig else "p < 0.05: " + ", ".join(map(variable_label, sig)), "combined model"),
+         "none with p < 0.05" if not sig else "p < 0.05: " + ", ".join(map(variable_label, sig)), others_v),
     ])

@@ -9,7 +9,8 @@ import pandas as pd
 from lgnet.book import figures
 from lgnet.book.chapters import data
 from lgnet.book.chapters.cache import cached
-from lgnet.book.chapters.display import article_vs_run, estimate_stars, pct, p_text
+from lgnet.book.chapters.display import (article_vs_run, estimate_stars, holm, multiplicity_sentence, p_cell, pct,
+                                          p_text, stars_legend, verdict, with_notes)
 from lgnet.book.chapters.run import Run
 from lgnet.book.chapters.terms import shown, shown_estimates, term_label
 
@@ -68,7 +69,8 @@ def ei_table(run: Run, dataset: str | None = None) -> pd.DataFrame:
         "attribute": h["attribute"].map(lambda a: str(a).replace("_", " ")),
         "councils with ties": h["n_nodes"], "ties": h["ties"], "external (E)": h["E"], "internal (I)": h["I"],
         "E–I index": h["ei"].round(3), "expected E–I": h["ei_expected"].round(3),
-        "p (homophily)": h["p_homophily"].round(3), "assortativity": h["assortativity"].round(3),
+        "p (homophily)": [p_cell(p, run.permutations) for p in h["p_homophily"]],
+        "assortativity": h["assortativity"].round(3),
     })
     return out.set_index("attribute")
 
@@ -90,7 +92,8 @@ def proximity_table(run: Run, attributes: tuple[str, ...] = ("region", "county")
         caveat = r.get("caveat", caveat)
         rows.append({"within the same": a, "ties observed": int(r["observed"]),
                      "expected from distance alone": round(float(r["expected"]), 1),
-                     "observed / expected": round(float(r["ratio"]), 2), "p (one-sided)": round(float(r["p_value"]), 3),
+                     "observed / expected": round(float(r["ratio"]), 2),
+                     "p (one-sided)": p_cell(r["p_value"], int(r["n_sim"])),
                      "simulations": int(r["n_sim"])})
     table = pd.DataFrame(rows).set_index("within the same")
     table.attrs["caveat"] = caveat
@@ -113,12 +116,12 @@ def partner_r2(run: Run, dataset: str | None = None) -> pd.DataFrame:
     return out.set_index("model")
 
 
-def coefficient_cells(coefs: pd.DataFrame) -> pd.DataFrame:
-    """model, predictor (readable), cell ('estimate' in display units with significance stars) of a
-    coefficient table, without the intercept."""
+def coefficient_cells(coefs: pd.DataFrame, permutations: int | None = None) -> pd.DataFrame:
+    """model, predictor (readable), cell ('estimate' in display units with significance stars, on the floor
+    1/(R+1) of ``permutations``) of a coefficient table, without the intercept."""
     c = shown_estimates(coefs[coefs["term"] != "(intercept)"])
     return pd.DataFrame({"model": c["model"], "predictor": c["term"].map(term_label),
-                         "cell": [estimate_stars(e, p) for e, p in zip(c["estimate"], c["p_value"])]})
+                         "cell": [estimate_stars(e, p, permutations) for e, p in zip(c["estimate"], c["p_value"])]})
 
 
 def partner_coefficients(run: Run, models: list[str] | None = None, dataset: str | None = None) -> pd.DataFrame:
@@ -128,7 +131,7 @@ def partner_coefficients(run: Run, models: list[str] | None = None, dataset: str
     c = res.coefficients()
     if models is not None:
         c = c[c["model"].isin(models)]
-    cells = coefficient_cells(c)
+    cells = coefficient_cells(c, res.permutations)
     wide = cells.pivot(index="predictor", columns="model", values="cell")
     order = [m for m in PARTNER_MODELS if m in wide.columns]
     wide = wide.reindex(index=list(dict.fromkeys(cells["predictor"])), columns=order).fillna("")
@@ -136,15 +139,32 @@ def partner_coefficients(run: Run, models: list[str] | None = None, dataset: str
     wide.loc["R²"] = [f"{r2[m]:.3f}" for m in order]
     wide.columns = [m.replace("_", " + ") for m in wide.columns]
     wide.index.name = "predictor"
-    return wide
+    full = c[(c["model"] == "combined") & (c["term"] != "(intercept)")]
+    s = res.summary().set_index("model")
+    return with_notes(wide, f"Stars: {stars_legend(res.permutations)}.",
+                      selection_sample_note(res, run),
+                      multiplicity_sentence(full["p_value"], res.permutations,
+                                            what="predictors of the combined model") if len(full) else "")
+
+
+@cached
+def _standardised(k: data.DataKey, permutations: int, model: str) -> pd.DataFrame:
+    from lgnet.stats import dyadic, selection
+
+    res = _selection(k, permutations, tuple(PARTNER_MODELS), False)
+    return selection.standardised_coefficients(data.subset_at(k), data.analysis_table(k), dyadic.MODEL_SPECS[model],
+                                               res.models[model],
+                                               sorted({i for m in PARTNER_MODELS for i in dyadic.MODEL_SPECS[m]}))
 
 
 def partner_coefficient_figure(run: Run, model: str = "combined"):
-    """Dot plot of one MRQAP model's t-values (scale-free, so predictors in different units compare;
-    filled: permutation p < 0.05)."""
-    t = selection_result(run).models[model].table()
+    """Dot plot of one MRQAP model's standardised coefficients (SDs of shared partnerships per SD of the
+    predictor, over the pairs of councils), filled where the permutation p (double semi-partialling) is below
+    0.05. Not OLS t-values: the pairs are interdependent, so t overstates some predictors."""
+    t = _standardised(data.key(run), run.permutations, model)
     t = t.assign(term=t["term"].map(term_label))
-    return figures.coefficient_plot(t, estimate="t", xlabel="t-value of the coefficient (OLS over pairs of councils)")
+    return figures.coefficient_plot(t, estimate="std_estimate", p_label="permutation p",
+                                     xlabel="Standardised coefficient (SD of shared partnerships per SD of predictor)")
 
 
 def politics_region_table(run: Run) -> pd.DataFrame:
@@ -159,7 +179,7 @@ def politics_region_table(run: Run) -> pd.DataFrame:
             continue
         r = r.iloc[0]
         rows.append({"model": what, "same party: estimate": round(float(r["estimate"]), 4),
-                     "p (permutation)": round(float(r["p_value"]), 3),
+                     "p (permutation)": p_cell(r["p_value"], run.permutations),
                      "R² of the model": round(float(s.loc[m, "r_squared"]), 3)})
     return pd.DataFrame(rows).set_index("model")
 
@@ -179,8 +199,9 @@ def logistic_table(run: Run, dataset: str | None = None) -> pd.DataFrame:
         c = shown_estimates(c[c["term"] != "(intercept)"])
         frames.append(pd.DataFrame({
             "model": c["model"].str.replace("_", " + "), "predictor": c["term"].map(term_label),
-            "estimate (log-odds)": c["estimate"].round(4), "odds ratio": np.exp(c["estimate"].astype(float)).round(3),
-            "p (permutation)": c["p_value"].round(3), "note": ""}))
+            "estimate (log-odds)": c["estimate"].round(4),
+            "odds ratio": [f"{v:.3g}" for v in np.exp(c["estimate"].astype(float))],
+            "p (permutation)": [p_cell(p, run.logistic_permutations) for p in c["p_value"]], "note": ""}))
     out = pd.concat(frames, ignore_index=True).set_index(["model", "predictor"])
     if not out["note"].astype(bool).any():
         out = out.drop(columns="note")
@@ -201,48 +222,110 @@ def coefficient(run: Run, model: str, term: str, nature: str = "all", dataset: s
     return None if r.empty else r.iloc[0]
 
 
-def coefficient_text(row) -> str:
-    """'+0.123, p = 0.004' (in the term's display unit), or 'not estimated'."""
+def coefficient_text(row, permutations: int | None = None) -> str:
+    """'+0.123, p = 0.004' (in the term's display unit; p on the floor of ``permutations``), or 'not estimated'."""
     if row is None:
         return "not estimated"
     est = shown(row["term"], row["estimate"])
-    return f"{'+' if est > 0 else '−'}{abs(est):.3g}, {p_text(row['p_value'])}"
+    return f"{'+' if est > 0 else '−'}{abs(est):.3g}, {p_text(row['p_value'], permutations)}"
+
+
+def selection_sample_note(res, run: Run | None = None) -> str:
+    """n and exclusions of the partner-selection models: councils and pairs used, councils left out and why."""
+    s = res.summary()
+    n_c = int(s["n_councils"].max()) if len(s) else 0
+    n_d = int(s["n_dyads"].max()) if len(s) else 0
+    d = res.dropped
+    if d is None or not len(d) or run is None:
+        out = "no council excluded" if d is None or not len(d) else f"{d['code'].nunique()} councils excluded"
+    else:
+        from lgnet.book.chapters.propensity import exclusions_text
+
+        out = exclusions_text(run, pd.DataFrame([{"variable": v, "reason": r, "codes": [c]}
+                                                 for c, v, r in zip(d["code"], d["variable"], d["reason"])]))
+    return (f"n = {n_c} councils, {n_d:,} pairs of councils (dyads) in every model (one common sample, so R² "
+            f"compare across models); {out}. Permutation p-values: (b+1)/(R+1), {res.permutations:,} "
+            f"permutations, seed {res.seed}.")
+
+
+def false_positive_terms(run: Run) -> list[str]:
+    """Terms of the combined model that the method-validation appendix flags as false positives: p < 0.05 on
+    the simulated stand-in, where the simulator planted no effect on them (computed, same seed)."""
+    from lgnet.book.chapters.appendices import planted_effects
+
+    try:
+        planted = planted_effects(run)
+        sim = selection_result(run, models=["combined"], dataset="simulated").coefficients()
+    except Exception:  # noqa: BLE001 - no stand-in available (e.g. its year cannot be simulated): no flag
+        return []
+    return [t for t, p in zip(sim["term"], sim["p_value"])
+            if t != "(intercept)" and planted.get(t, 0.0) == 0 and p < 0.05]
+
+
+def _coef_verdict(run: Run, row, sign: int | None, significant: bool) -> str:
+    ok = not run.simulated
+    return verdict("coefficient", estimate=None if row is None else row["estimate"],
+                   p=None if row is None else row["p_value"], permutations=run.permutations, article_sign=sign,
+                   article_significant=significant, comparable=ok,
+                   why="" if ok else "simulated: effects planted by the simulator, not evidence")
 
 
 def compare_partner_selection(run: Run) -> pd.DataFrame:
-    """Chapter 3's closing table."""
+    """Chapter 3's closing table; each note is a verdict computed from the numbers (``display.verdict``)."""
+    R = run.permutations
     s = selection_result(run).summary().set_index("model")
     ei = ei_table(run)
     prox = proximity_table(run)
     org = {t: coefficient(run, "organisational", t) for t in ("same_region", "distance_km", "same_type", "same_county")}
+    org_v = [_coef_verdict(run, org["same_region"], 1, True), _coef_verdict(run, org["distance_km"], -1, True),
+             _coef_verdict(run, org["same_type"], 1, True)]
+    agree = sum(v.startswith("agrees") for v in org_v)
     res_terms = [t for t in selection_result(run).coefficients().query("model == 'organisational_resource'")["term"]
                  if str(t).startswith("abs_diff")]
-    res_sig = [(term_label(t), coefficient(run, "organisational_resource", t)) for t in res_terms]
-    res_sig = [f"{name} ({'+' if r['estimate'] > 0 else '−'})" for name, r in res_sig
+    res_rows = [(t, coefficient(run, "organisational_resource", t)) for t in res_terms]
+    res_sig = [f"{term_label(t)} ({'+' if r['estimate'] > 0 else '−'})" for t, r in res_rows
                if r is not None and r["p_value"] < 0.05]
+    res_agree = sum(_coef_verdict(run, r, -1, True).startswith("agrees") for _, r in res_rows)
     gain = s.loc["organisational_resource", "r_squared"] - s.loc["organisational", "r_squared"]
-    note = ("real partnerships: comparable in kind" if not run.simulated
-            else "simulated: effects planted by the simulator, not evidence")
-    return article_vs_run([
+    fp = [] if run.simulated else false_positive_terms(run)
+    flagged = [term_label(t) for t, r in res_rows if t in fp and r is not None and r["p_value"] < 0.05]
+    ratio_row = {"estimate": float(prox.loc["region", "observed / expected"]) - 1,
+                 "p_value": float(_proximity(data.key(run), "region", run.permutations)["p_value"])}
+    h = _homophily(data.key(run), run.permutations).set_index("attribute")
+    county_p = float(h.loc["county", "p_homophily"]) if "county" in h.index else float("nan")
+    rows = [
         ("region, proximity, type together", "homophily_org",
-         f"same region {coefficient_text(org['same_region'])}; {term_label('distance_km')} "
-         f"{coefficient_text(org['distance_km'])}; same type {coefficient_text(org['same_type'])}", note),
+         f"same region {coefficient_text(org['same_region'], R)}; {term_label('distance_km')} "
+         f"{coefficient_text(org['distance_km'], R)}; same type {coefficient_text(org['same_type'], R)}",
+         f"{'agrees' if agree == 3 else 'differs'}: {agree} of 3 as in the article (sign and significance)"
+         if not run.simulated else org_v[0]),
         ("same county", "homophily_county",
-         f"{coefficient_text(org['same_county'])}; E–I {ei.loc['county', 'E–I index']:.2f} "
-         f"({p_text(ei.loc['county', 'p (homophily)'])})", note),
+         f"{coefficient_text(org['same_county'], R)}; E–I {ei.loc['county', 'E–I index']:.2f} "
+         f"({p_text(county_p, R)})",
+         _coef_verdict(run, org["same_county"], 1, True)),
         ("intra-region ties vs proximity alone", "intra_region",
          f"{prox.loc['region', 'ties observed']} observed vs {prox.loc['region', 'expected from distance alone']:.0f} "
-         f"expected ({prox.loc['region', 'observed / expected']:.2f}×, {p_text(prox.loc['region', 'p (one-sided)'])})",
-         note),
+         f"expected ({prox.loc['region', 'observed / expected']:.2f}×, {p_text(ratio_row['p_value'], R)})",
+         _coef_verdict(run, ratio_row, 1, True)),
         ("resource similarity", "resources",
          ("p < 0.05: " + ", ".join(res_sig) if res_sig else "no difference term with p < 0.05")
-         + f"; R² gain over the organisational model {pct(gain)}", "negative sign = similar councils partner more"),
-        ("politics without / with region", "politics",
-         f"alone {coefficient_text(coefficient(run, 'political', 'same_party'))}; with region "
-         f"{coefficient_text(coefficient(run, 'political_region', 'same_party'))}", note),
+         + f"; R² gain over the organisational model {pct(gain)}",
+         (f"{'agrees' if res_agree else 'differs'}: {res_agree} of {len(res_rows)} difference terms negative "
+          "with p < 0.05 (negative = similar councils partner more)" if not run.simulated
+          else "not comparable: simulated data")
+         + (f"; {', '.join(flagged)}: also 'significant' on the simulated stand-in where no effect was planted, "
+            "a known false positive of the method (see the method-validation appendix)" if flagged else "")),
+        ("politics alone", "politics",
+         coefficient_text(coefficient(run, 'political', 'same_party'), R),
+         _coef_verdict(run, coefficient(run, 'political', 'same_party'), 1, True)),
+        ("politics with region", "politics",
+         coefficient_text(coefficient(run, 'political_region', 'same_party'), R),
+         _coef_verdict(run, coefficient(run, 'political_region', 'same_party'), None, False)),
         ("largest R² of any model", "partner_r2_max", f"{pct(s['r_squared'].max())} ({s['r_squared'].idxmax()})",
-         note),
-    ])
+         verdict("bound", value=s["r_squared"].max(), bound=0.24, comparable=not run.simulated,
+                 why="simulated data" if run.simulated else "")),
+    ]
+    return article_vs_run(rows)
 
 
 # --------------------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ import pandas as pd
 from lgnet.book import figures
 from lgnet.book.chapters import data
 from lgnet.book.chapters.cache import cached
-from lgnet.book.chapters.display import article_vs_run, num, p_cell, pct, p_text
+from lgnet.book.chapters.display import article_vs_run, num, p_cell, pct, p_text, stars_legend, verdict, with_notes
 from lgnet.book.chapters.propensity import propensity_result
 from lgnet.book.chapters.run import Run
 from lgnet.book.chapters.selection import SUBSET_MODELS, coefficient, coefficient_cells, coefficient_text, selection_result
@@ -53,39 +53,86 @@ def subset_coefficients(run: Run, model: str = "combined") -> pd.DataFrame:
     cols = {}
     for nature in SUBSETS:
         c = _subset_selection(run, nature).coefficients()
-        cells = coefficient_cells(c[c["model"] == model])
+        cells = coefficient_cells(c[c["model"] == model], run.permutations)
         cols[nature] = pd.Series(cells["cell"].to_list(), index=cells["predictor"].to_list())
     out = pd.DataFrame(cols).fillna("")
     out.index.name = f"predictor ({model} model)"
-    return out
+    return with_notes(out, f"Stars: {stars_legend(run.permutations)}.")
+
+
+#: Fewest partnerships of each nature (with two or more members) for the partnership-level distance test.
+MIN_PARTNERSHIPS_FOR_TEST = 5
 
 
 @cached
 def _tie_distances(k: data.DataKey, permutations: int) -> tuple[pd.DataFrame, dict]:
+    """Dyad-level distances (description) and the partnership-level comparison (the test)."""
     from lgnet.stats import homophily
 
-    td = homophily.tie_distances(data.partnerships_at(k), data.analysis_table(k), mixed=k.mixed)
-    return td, homophily.compare_tie_distances(td, permutations=permutations, seed=k.seed, quiet=True)
+    pdata, table = data.partnerships_at(k), data.analysis_table(k)
+    td = homophily.tie_distances(pdata, table, mixed=k.mixed)
+    per = homophily.tie_distances(pdata, table, mixed=k.mixed, level="partnership")
+    counts = per.dropna(subset=["distance_km"])["nature"].value_counts()
+    short = {n: int(counts.get(n, 0)) for n in ("frontline", "administrative")
+             if counts.get(n, 0) < MIN_PARTNERSHIPS_FOR_TEST}
+    if short:
+        cmp_ = {"summary": _distance_summary(per), "p_perm": float("nan"), "p_mann_whitney": float("nan"),
+                "diff_means_km": float("nan"), "permutations": permutations, "level": "partnership",
+                "untestable": ("not tested: too few partnerships with two or more members ("
+                               + ", ".join(f"{n}: {c}" for n, c in short.items())
+                               + f"; the test needs at least {MIN_PARTNERSHIPS_FOR_TEST} of each nature)")}
+    else:
+        cmp_ = homophily.compare_tie_distances(per, permutations=permutations, seed=k.seed, quiet=True)
+        cmp_["untestable"] = ""
+    cmp_["dyads"] = _distance_summary(td)
+    cmp_["partnerships"] = per
+    return td, cmp_
+
+
+def _distance_summary(frame: pd.DataFrame) -> pd.DataFrame:
+    rows = []
+    for nature in ("frontline", "administrative"):
+        v = frame.loc[frame["nature"] == nature, "distance_km"].dropna()
+        rows.append({"nature": nature, "n": int(v.size), "median_km": float(v.median()) if v.size else float("nan"),
+                     "mean_km": float(v.mean()) if v.size else float("nan")})
+    return pd.DataFrame(rows)
 
 
 def tie_distances(run: Run) -> tuple[pd.DataFrame, dict]:
-    """Distances between partner councils (one row per tie and nature) and their comparison, frontline
-    against administrative (``lgnet.stats.homophily.compare_tie_distances``), cached."""
+    """Distances between partner councils (one row per tie and nature: the description) and the test of
+    frontline against administrative at the level of partnerships (each partnership's mean distance between
+    its members; nature labels permuted across partnerships; ``lgnet.stats.homophily.compare_tie_distances``)."""
     return _tie_distances(data.key(run), run.permutations)
 
 
 def tie_distance_table(run: Run) -> pd.DataFrame:
-    """Distances between partner councils by nature, and the test of frontline against administrative."""
+    """Distances between partners by nature: per partnership (the units of the test) and per tie (description),
+    and the two partnership-level tests, each row named for what it tests."""
     _, cmp_ = tie_distances(run)
-    rows = [{"nature": str(r["nature"]), "ties (pairs)": int(r["n"]), "median (km)": num(r["median_km"], 1),
-             "mean (km)": num(r["mean_km"], 1), "p (permutation)": "", "p (Mann–Whitney)": ""}
-            for _, r in cmp_["summary"].iterrows()]
-    rows.append({"nature": "difference of means (frontline − administrative)", "ties (pairs)": "",
-                 "median (km)": "", "mean (km)": num(cmp_["diff_means_km"], 1),
-                 "p (permutation)": p_cell(cmp_["p_perm"]), "p (Mann–Whitney)": p_cell(cmp_["p_mann_whitney"])})
-    out = pd.DataFrame(rows).set_index("nature").astype("string")
-    out.attrs["note"] = cmp_.get("note", "")
-    return out
+    per = cmp_["summary"].set_index("nature")
+    dy = cmp_["dyads"].set_index("nature")
+    R = run.permutations
+    rows = [{"row": f"{n}: partnerships (mean distance between members)", "n": int(per.loc[n, "n"]),
+             "median (km)": num(per.loc[n, "median_km"], 1), "mean (km)": num(per.loc[n, "mean_km"], 1), "p": ""}
+            for n in ("frontline", "administrative")]
+    rows += [{"row": f"{n}: ties between partner councils (description only)", "n": int(dy.loc[n, "n"]),
+              "median (km)": num(dy.loc[n, "median_km"], 1), "mean (km)": num(dy.loc[n, "mean_km"], 1), "p": ""}
+             for n in ("frontline", "administrative")]
+    if not cmp_["untestable"]:
+        rows.append({"row": "test: difference of means of partnership distances (frontline − administrative), "
+                            "nature permuted across partnerships", "n": int(per["n"].sum()), "median (km)": "",
+                     "mean (km)": num(cmp_["diff_means_km"], 1), "p": p_cell(cmp_["p_perm"], R)})
+        rows.append({"row": "test: Mann–Whitney U, partnership distances (does one nature tend to be longer?)",
+                     "n": int(per["n"].sum()), "median (km)": "", "mean (km)": "",
+                     "p": p_cell(cmp_["p_mann_whitney"])})
+    out = pd.DataFrame(rows).set_index("row").astype("string")
+    out.index.name = ""
+    return with_notes(out, (
+        "Units: partnerships. A partnership's distance is the mean distance between the centroids of its member "
+        "councils (partnerships with one member council have none and are left out); the permutation test "
+        f"shuffles the nature labels across partnerships ({R:,} permutations, seed {run.seed}, p = (b+1)/(R+1)). "
+        "The tie rows only describe: ties of one partnership are not independent, so they are not tested."),
+        cmp_["untestable"], f"Mixed partnerships: {run.mixed}d.")
 
 
 def tie_distance_figure(run: Run):
@@ -94,26 +141,43 @@ def tie_distance_figure(run: Run):
     return figures.tie_distance_plot(td, group="nature", value="distance_km")
 
 
+def _evidence(run: Run) -> tuple[bool, str]:
+    """Whether the run's partner-selection results can be set against the article's, and why not."""
+    if run.simulated:
+        return False, "simulated data: effects planted by the simulator"
+    return True, ""
+
+
 def compare_activity(run: Run) -> pd.DataFrame:
-    """Chapter 4's closing table."""
-    r2 = subset_r2(run)
+    """Chapter 4's closing table; each note is a verdict computed from the numbers (``display.verdict``)."""
+    R = run.permutations
     _, cmp_ = tie_distances(run)
     s = cmp_["summary"].set_index("nature")
-    more = [n for n in SUBSETS
-            if r2.loc[n, "partner selection R² (combined)"] > r2.loc[n, "propensity R² (combined)"]]
-    region = {n: coefficient(run, "combined", "same_region", nature=n) for n in ("frontline", "administrative")}
-    note = ("real partnerships" if not run.simulated else "simulated: effects planted by the simulator")
-    return article_vs_run([
-        ("partner selection more predictable than propensity", "subsets",
-         f"in {len(more)} of {len(SUBSETS)} networks ({', '.join(more) or 'none'})",
-         "R² of combined models; propensity needs the whole network"),
-        ("same region, by subset", "subsets",
-         f"frontline {coefficient_text(region['frontline'])}; administrative "
-         f"{coefficient_text(region['administrative'])}", note),
-        ("median distance between partners", "distance",
-         f"frontline {s.loc['frontline', 'median_km']:.0f} km, "
-         f"administrative {s.loc['administrative', 'median_km']:.0f} km",
-         note),
-        ("difference of mean distances", "distance",
-         f"{cmp_['diff_means_km']:.1f} km ({p_text(cmp_['p_perm'])})", f"mixed partnerships: {run.mixed}d"),
-    ])
+    ok, why = _evidence(run)
+    rows = []
+    prop = propensity_result(run).summary().set_index("model")
+    sel = _subset_selection(run, "all").summary().set_index("model")
+    rows.append(("propensity and partner selection R²", "subsets",
+                 f"propensity (councils) {pct(prop.loc['combined', 'r2'])}, "
+                 f"{p_text(prop.loc['combined', 'p_r2_perm'], R)} against its permutation null; partner selection "
+                 f"(pairs of councils) {pct(sel.loc['combined', 'r_squared'])}",
+                 verdict("bound", comparable=False, why="R² of councils and R² of pairs of councils are different "
+                         "quantities; each is judged against its own null in chapters 2 and 3")))
+    for n in ("frontline", "administrative"):
+        r = coefficient(run, "combined", "same_region", nature=n)
+        rows.append((f"same region, {n} network", "subsets", coefficient_text(r, R),
+                     verdict("coefficient", estimate=None if r is None else r["estimate"],
+                             p=None if r is None else r["p_value"], permutations=R, article_sign=1,
+                             article_significant=True, comparable=ok, why=why)))
+    rows.append(("median distance between partners (per partnership)", "distance",
+                 f"frontline {num(s.loc['frontline', 'median_km'], 0)} km, "
+                 f"administrative {num(s.loc['administrative', 'median_km'], 0)} km", "description"))
+    if cmp_["untestable"]:
+        rows.append(("frontline − administrative, mean partnership distance", "distance", cmp_["untestable"],
+                     verdict("coefficient", comparable=False, why="too few partnerships to test")))
+    else:
+        rows.append(("frontline − administrative, mean partnership distance", "distance",
+                     f"{cmp_['diff_means_km']:.1f} km ({p_text(cmp_['p_perm'], R)}, partnerships permuted)",
+                     verdict("coefficient", estimate=cmp_["diff_means_km"], p=cmp_["p_perm"], permutations=R,
+                             article_sign=-1, article_significant=True, comparable=ok, why=why)))
+    return article_vs_run(rows)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from lgnet.book.chapters.display import article_vs_run, pct, p_text
+from lgnet.book.chapters.display import article_vs_run, pct, p_text, verdict
 from lgnet.book.chapters.notes import Note, admonition
 from lgnet.book.chapters.propensity import propensity_result
 from lgnet.book.chapters.run import DOCUMENTED, Run, comparability, label
@@ -25,7 +25,9 @@ def key_numbers(run: Run) -> dict:
             "ei_region": float(ei.loc["region", "E–I index"]), "ei_county": float(ei.loc["county", "E–I index"]),
             "region_ratio": float(prox.loc["region", "observed / expected"]),
             "frontline_km": float(med["frontline"]), "administrative_km": float(med["administrative"]),
-            "distance_p": float(cmp_["p_perm"])}
+            "distance_p": float(cmp_["p_perm"]), "distance_untestable": cmp_.get("untestable", ""),
+            "propensity_p": float(p.set_index("model")["p_r2_perm"][p.set_index("model")["r2"].idxmax()]),
+            "permutations": run.permutations}
 
 
 def synthesis_table(run: Run) -> pd.DataFrame:
@@ -39,9 +41,10 @@ def synthesis_table(run: Run) -> pd.DataFrame:
         ("E–I index, county", f"{k['ei_county']:.2f}", "intra-county ties highly significant", "chapter 3"),
         ("intra-region ties, observed / expected from distance", f"{k['region_ratio']:.2f}",
          "much more common than proximity predicts", "chapter 3"),
-        ("median distance, frontline vs administrative partners",
-         f"{k['frontline_km']:.0f} km vs {k['administrative_km']:.0f} km ({p_text(k['distance_p'])})",
-         "frontline markedly shorter", "chapter 4"),
+        ("median distance between partners, frontline vs administrative partnerships",
+         f"{k['frontline_km']:.0f} km vs {k['administrative_km']:.0f} km ("
+         + (k["distance_untestable"] or f"{p_text(k['distance_p'], k['permutations'])}, partnerships permuted")
+         + ")", "frontline markedly shorter", "chapter 4"),
     ]
     columns = ["quantity", f"this run ({label(run)})", "the article", "see"]
     return pd.DataFrame(rows, columns=columns).set_index("quantity")
@@ -50,16 +53,18 @@ def synthesis_table(run: Run) -> pd.DataFrame:
 def interpretation(run: Run) -> Note:
     """A short reading of the run's numbers in the terms of the argument (text computed from the results)."""
     k = key_numbers(run)
-    more = k["selection_r2"] > k["propensity_r2"]
+    R = k["permutations"]
     text = (
         f"In this run council attributes explain at most {pct(k['propensity_r2'])} of the variance in "
-        f"partnerships per council, while the partner-selection models explain up to {pct(k['selection_r2'])} "
-        "of the variance in partnerships shared by pairs of councils: partner choice is "
-        + ("**more** predictable than participation, as the article found. " if more else
-           "**not** more predictable than participation here, unlike in the article. ")
-        + f"Ties within regions are {k['region_ratio']:.1f} times as common as distance alone predicts, and "
-        f"frontline partners are a median {k['frontline_km']:.0f} km apart against {k['administrative_km']:.0f} km "
-        "for administrative ones."
+        f"partnerships per council ({p_text(k['propensity_p'], R)} against shuffled counts), while the "
+        f"partner-selection models explain up to {pct(k['selection_r2'])} of the variance in partnerships shared "
+        "by pairs of councils. The two R² are different quantities (one over councils, one over pairs of "
+        "councils), so each is read against its own permutation null rather than against the other. "
+        f"Ties within regions are {k['region_ratio']:.1f} times as common as distance alone predicts, and "
+        f"the median frontline partnership spans {k['frontline_km']:.0f} km between its members against "
+        f"{k['administrative_km']:.0f} km for administrative ones"
+        + (f" ({p_text(k['distance_p'], R)}, nature permuted across partnerships)." if not k["distance_untestable"]
+           else f" ({k['distance_untestable']}).")
     )
     if run.simulated:
         text += (" These are properties of the **simulated** stand-in, put there by the simulator's planted effects; "
@@ -71,16 +76,29 @@ def interpretation(run: Run) -> Note:
     return admonition("This run, in brief", text, "note")
 
 
+def _whole(run: Run) -> bool:
+    return not run.simulated and run.partnerships != DOCUMENTED
+
+
 def compare_conclusions(run: Run) -> pd.DataFrame:
     """Chapter 5's closing table: the article's two headline contrasts against this run."""
     k = key_numbers(run)
     return article_vs_run([
-        ("propensity: variance explained", "propensity_r2_max", pct(k["propensity_r2"]), comparability(run)),
+        ("propensity: variance explained", "propensity_r2_max", pct(k["propensity_r2"]),
+         verdict("bound", value=k["propensity_r2"], bound=0.05, comparable=_whole(run), why=comparability(run)
+                 if not _whole(run) else "")),
         ("partner selection: variance explained", "partner_r2_max", pct(k["selection_r2"]),
-         "valued co-membership, MRQAP"),
+         verdict("bound", value=k["selection_r2"], bound=0.24, comparable=not run.simulated,
+                 why="simulated data" if run.simulated else "valued co-membership, MRQAP")),
         ("whether vs with whom", "councils' question was not whether to collaborate but with whom",
-         "partner choice more predictable" if k["selection_r2"] > k["propensity_r2"] else
-         "partner choice not more predictable", comparability(run)),
+         f"propensity R² {pct(k['propensity_r2'])} (councils), partner selection R² {pct(k['selection_r2'])} "
+         "(pairs of councils)",
+         "not comparable: R² over councils and over pairs are different quantities; see chapters 2 and 3 for each "
+         "against its permutation null"),
         ("frontline vs administrative distance", "distance",
-         f"{k['frontline_km']:.0f} km vs {k['administrative_km']:.0f} km (median)", ""),
+         f"{k['frontline_km']:.0f} km vs {k['administrative_km']:.0f} km (median per partnership)",
+         verdict("coefficient", comparable=False, why=k["distance_untestable"]) if k["distance_untestable"] else
+         verdict("coefficient", estimate=k["frontline_km"] - k["administrative_km"], p=k["distance_p"],
+                 permutations=k["permutations"], article_sign=-1, article_significant=True,
+                 comparable=not run.simulated, why="simulated data" if run.simulated else "")),
     ])
