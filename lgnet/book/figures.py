@@ -83,63 +83,174 @@ def _check_bng(gdf, what: str) -> None:
                                "reproject with .to_crs(27700)")
 
 
-def partnership_map(boundaries_gdf, councils: pd.DataFrame, pdata: PartnershipData, ax=None,
-                    *, label: str | None = None, regions_gdf=None) -> Figure:
-    """Figure 1: council boundaries in light grey and partner councils joined by lines, coloured by nature.
+#: Readable names of partnership functions (v2 of the documented sample, the simulator and the article's
+#: categories); :func:`function_label` falls back to the code with spaces for anything not listed.
+FUNCTION_LABELS = {
+    "waste": "Waste and recycling", "planning_building_control": "Planning and building control",
+    "social_care": "Social care", "management_team": "Shared management team", "audit_finance": "Audit and finance",
+    "archives_culture": "Archives, museums and culture", "legal": "Legal services",
+    "multi_service": "Several services", "economic_development": "Economic development",
+    "regulatory": "Regulatory services", "housing": "Housing", "revenues_benefits": "Revenues and benefits",
+    "procurement": "Procurement", "parking_cctv": "Parking and CCTV", "ict": "ICT",
+    "hr_payroll": "HR and payroll", "emergency_planning": "Emergency planning", "public_health": "Public health",
+    "environment": "Environment", "bereavement": "Bereavement services", "pensions": "Pensions",
+    "customer_services": "Customer services", "other": "Other", "unspecified": "Not stated",
+    "unknown": "Not stated", "finance": "Finance", "audit": "Audit", "it": "ICT", "hr": "HR",
+    "building_control": "Building control", "planning": "Planning", "revenues": "Revenues and benefits",
+}
 
-    ``boundaries_gdf`` is ``lgnet.data.boundaries.boundaries(year)`` (EPSG:27700); county polygons, which overlap
-    their districts, are drawn as slightly darker outlines, and ``regions_gdf`` (optional, e.g.
-    ``lgnet.data.ons_layers.regions_layer()``) as dark outlines. Lines join the centroids of two councils
-    that share at least one partnership of that nature (drawn once per pair and nature). Axes are in
-    kilometres of the British National Grid.
-    """
-    _check_bng(boundaries_gdf, "boundaries")
-    if regions_gdf is not None:
-        _check_bng(regions_gdf, "region boundaries")
-    seg = tie_segments(pdata, councils)
-    if ax is None:
-        fig = _figure(6.4, 7.2)
-        ax = fig.add_subplot()
-    else:
-        fig = ax.figure
-    is_county = boundaries_gdf["type"].astype("string").eq("county").fillna(False).to_numpy(dtype=bool)
-    boundaries_gdf[~is_county].plot(ax=ax, facecolor="#f2f2f2", edgecolor="#c8c8c8", linewidth=0.3)
+#: Short names of the nine English regions, for map labels.
+REGION_SHORT = {
+    "North East": "North East", "North West": "North West", "Yorkshire and The Humber": "Yorkshire and\nthe Humber",
+    "East Midlands": "East\nMidlands", "West Midlands": "West\nMidlands", "East of England": "East of\nEngland",
+    "London": "London", "South East": "South East", "South West": "South West",
+}
+
+#: The London inset's extent (BNG metres: xmin, ymin, xmax, ymax): Greater London and the ring of councils
+#: around it.
+LONDON_AND_RING = (470_000, 128_000, 592_000, 232_000)
+
+
+def function_label(code) -> str:
+    """A readable name for a partnership function code ('audit_finance' -> 'Audit and finance')."""
+    text = str(code)
+    if text in FUNCTION_LABELS:
+        return FUNCTION_LABELS[text]
+    text = text.replace("_", " ").strip()
+    return text[:1].upper() + text[1:] if text else "Not stated"
+
+
+def _draw_layers(ax, boundaries_gdf, is_county, regions_gdf, seg, pts, lw: float = 1.0) -> None:
+    """Boundaries, county and region outlines, tie lines and member points on ``ax``."""
+    boundaries_gdf[~is_county].plot(ax=ax, facecolor="#f2f2f2", edgecolor="#c8c8c8", linewidth=0.3 * lw)
     if is_county.any():
-        boundaries_gdf[is_county].plot(ax=ax, facecolor="none", edgecolor="#9a9a9a", linewidth=0.6)
-    handles = []
+        boundaries_gdf[is_county].plot(ax=ax, facecolor="none", edgecolor="#8c8c8c", linewidth=0.7 * lw,
+                                       linestyle="--")
     if regions_gdf is not None:
-        regions_gdf.plot(ax=ax, facecolor="none", edgecolor="#555555", linewidth=1.0, zorder=2)
-        handles.append(Line2D([], [], color="#555555", lw=1.0, label="region boundary"))
-    counts = pdata.partnerships["nature"].astype("string").value_counts()
+        regions_gdf.plot(ax=ax, facecolor="none", edgecolor="#444444", linewidth=1.1 * lw, zorder=2)
     for nature in NATURES:
         s = seg[seg["nature"] == nature]
         if s.empty:
             continue
         lines = np.stack([s[["x_a", "y_a"]].to_numpy(), s[["x_b", "y_b"]].to_numpy()], axis=1)
-        ax.add_collection(LineCollection(lines, colors=NATURE_COLOURS[nature], linewidths=0.8, alpha=0.7,
+        ax.add_collection(LineCollection(lines, colors=NATURE_COLOURS[nature], linewidths=0.9 * lw, alpha=0.7,
                                          zorder=3))
-        handles.append(Line2D([], [], color=NATURE_COLOURS[nature], lw=2,
-                              label=f"{nature} ({int(counts.get(nature, 0))} partnerships)"))
+    ax.scatter(pts["x"], pts["y"], s=5 * lw, color="#333333", zorder=4, linewidths=0)
+
+
+def _region_labels(ax, regions_gdf, skip: tuple[str, ...] = ()) -> list[str]:
+    """Region names at a point inside each region, with a white halo; returns the names drawn."""
+    import matplotlib.patheffects as pe
+
+    if regions_gdf is None or "name" not in regions_gdf.columns:
+        return []
+    drawn = []
+    for name, geom in zip(regions_gdf["name"].astype(str), regions_gdf.geometry):
+        if name in skip or geom is None or geom.is_empty:
+            continue
+        pt = geom.representative_point()
+        ax.text(pt.x, pt.y, REGION_SHORT.get(name, name), ha="center", va="center", fontsize=9,
+                fontweight="bold", color="#222222", zorder=6,
+                path_effects=[pe.withStroke(linewidth=3, foreground="white", alpha=0.85)])
+        drawn.append(name)
+    return drawn
+
+
+def partnership_map(boundaries_gdf, councils: pd.DataFrame, pdata: PartnershipData, ax=None,
+                    *, label: str | None = None, regions_gdf=None,
+                    inset: tuple[float, float, float, float] | None = LONDON_AND_RING) -> Figure:
+    """Figure: council boundaries in light grey and partner councils joined by lines, coloured by nature, with
+    an inset at a larger scale for London and the ring of councils around it.
+
+    ``boundaries_gdf`` is ``lgnet.data.boundaries.boundaries(year)`` (EPSG:27700); county polygons, which overlap
+    their districts, are drawn as dashed outlines, and ``regions_gdf`` (optional, e.g.
+    ``lgnet.data.ons_layers.regions_layer()``, with a ``name`` column) as dark outlines with the region names.
+    Lines join the centroids of two councils that share at least one partnership of that nature (drawn once per
+    pair and nature). ``inset`` (BNG metres: xmin, ymin, xmax, ymax; None for no inset) is the area drawn again
+    at a larger scale in the upper right. Axes are in kilometres of the British National Grid.
+    """
+    _check_bng(boundaries_gdf, "boundaries")
+    if regions_gdf is not None:
+        _check_bng(regions_gdf, "region boundaries")
+    seg = tie_segments(pdata, councils)
+    legend_ax = None
+    if ax is None:
+        # England on the left; on the right London and its ring at about three times the scale, legend below
+        fig = _figure(10.5, 8.2)
+        grid = fig.add_gridspec(2, 2, width_ratios=[1.55, 1.0], height_ratios=[1.0, 0.85], wspace=0.04,
+                                hspace=0.08, left=0.07, right=0.99, top=0.97, bottom=0.07)
+        ax = fig.add_subplot(grid[:, 0])
+        sub = fig.add_subplot(grid[0, 1]) if inset is not None else None
+        legend_ax = fig.add_subplot(grid[1, 1])
+        legend_ax.set_axis_off()
+    else:
+        fig = ax.figure
+        sub = ax.inset_axes([0.60, 0.60, 0.40, 0.40]) if inset is not None else None
+    is_county = boundaries_gdf["type"].astype("string").eq("county").fillna(False).to_numpy(dtype=bool)
     members = set(pdata.memberships["code"].astype("string"))
     pts = councils[councils["code"].astype("string").isin(members)]
-    ax.scatter(pts["x"], pts["y"], s=4, color="#333333", zorder=4, linewidths=0)
+    _draw_layers(ax, boundaries_gdf, is_county, regions_gdf, seg, pts)
+    handles = [Line2D([], [], color="#c8c8c8", lw=1.0, label="council boundary")]
+    if is_county.any():
+        handles.append(Line2D([], [], color="#8c8c8c", lw=1.0, ls="--", label="county council area"))
+    if regions_gdf is not None:
+        handles.append(Line2D([], [], color="#444444", lw=1.2, label="region boundary"))
+    counts = pdata.partnerships["nature"].astype("string").value_counts()
+    for nature in NATURES:
+        if (seg["nature"] == nature).any():
+            handles.append(Line2D([], [], color=NATURE_COLOURS[nature], lw=2,
+                                  label=f"{nature} ({int(counts.get(nature, 0))} partnerships)"))
     handles.append(Line2D([], [], marker="o", ls="", color="#333333", ms=3,
                           label=f"member council ({len(pts)})"))
-    ax.legend(handles=handles, loc="upper left", fontsize=8, frameon=True,
-              title=label, title_fontsize=8)
+    if legend_ax is not None:
+        legend_ax.legend(handles=handles, loc="upper left", fontsize=10, frameon=False, title=label,
+                         title_fontsize=10, alignment="left")
+    else:
+        ax.legend(handles=handles, loc="upper left", fontsize=9, frameon=True, title=label, title_fontsize=9)
     ax.set_aspect("equal")
+    ax.autoscale_view()
+    regions_named = _region_labels(ax, regions_gdf, skip=("London",) if sub is not None else ())
     ax.xaxis.set_major_formatter(_KM)
     ax.yaxis.set_major_formatter(_KM)
     ax.set_xlabel("Easting (km, British National Grid)")
     ax.set_ylabel("Northing (km, British National Grid)")
-    ax.tick_params(labelsize=8)
+    ax.tick_params(labelsize=9)
+    inset_text = ""
+    if sub is not None:
+        x0, y0, x1, y1 = inset
+        _draw_layers(sub, boundaries_gdf, is_county, regions_gdf, seg, pts, lw=1.3)
+        sub.set_xlim(x0, x1)
+        sub.set_ylim(y0, y1)
+        sub.set_aspect("equal")
+        sub.set_xticks([])
+        sub.set_yticks([])
+        sub.set_xlabel("")
+        sub.set_ylabel("")
+        sub.set_title(f"London and its ring, enlarged ({(x1 - x0) / 1000:.0f} × {(y1 - y0) / 1000:.0f} km)",
+                      fontsize=10)
+        if regions_gdf is not None and "name" in regions_gdf.columns and \
+                (regions_gdf["name"].astype(str) == "London").any():
+            _region_labels(sub, regions_gdf[regions_gdf["name"].astype(str) == "London"])
+            regions_named.append("London")
+        if legend_ax is not None:  # the panel beside the map: mark the enlarged area, no connector lines
+            ax.indicate_inset((x0, y0, x1 - x0, y1 - y0), edgecolor="#222222", alpha=0.9, linewidth=1.2)
+        else:
+            ax.indicate_inset_zoom(sub, edgecolor="#222222", alpha=0.8)
+        inside = ((seg[["x_a", "x_b"]] >= x0).all(axis=1) & (seg[["x_a", "x_b"]] <= x1).all(axis=1)
+                  & (seg[["y_a", "y_b"]] >= y0).all(axis=1) & (seg[["y_a", "y_b"]] <= y1).all(axis=1))
+        inset_text = (f" An inset enlarges London and the ring of councils around it "
+                      f"({(x1 - x0) / 1000:.0f} by {(y1 - y0) / 1000:.0f} km), where {int(inside.sum())} of the "
+                      "lines lie.")
     by_nature = ", ".join(f"{int((seg['nature'] == n).sum())} {n}" for n in NATURES)
+    regions_text = (f", regions outlined in dark grey and labelled ({', '.join(sorted(regions_named))})"
+                    if regions_gdf is not None and regions_named else
+                    ", regions outlined in dark grey" if regions_gdf is not None else "")
     fig.alt_text = (
-        f"Map of England's {len(councils)} councils of {pdata.year} (council boundaries in light grey"
-        f"{', regions outlined in dark grey' if regions_gdf is not None else ''}, "
+        f"Map of England's {len(councils)} councils of {pdata.year} (council boundaries in light grey, "
+        f"county council areas dashed{regions_text}, "
         f"British National Grid, axes in kilometres) with {_plural(int(len(pdata.partnerships)), 'partnership')} "
         f"of the {pdata.label} drawn as {len(seg)} lines between the centroids of partner councils "
-        f"({by_nature}); {len(pts)} councils are members of at least one partnership."
+        f"({by_nature}); {len(pts)} councils are members of at least one partnership." + inset_text
     )
     return fig
 
@@ -157,7 +268,7 @@ def function_breakdown(pdata: PartnershipData, ax=None) -> Figure:
     else:
         fig = ax.figure
     left = np.zeros(len(table))
-    labels = [str(f).replace("_", " ") for f in table.index]
+    labels = [function_label(f) for f in table.index]
     for nature in table.columns:
         ax.barh(labels, table[nature].to_numpy(), left=left, color=NATURE_COLOURS[nature], label=nature)
         left += table[nature].to_numpy()

@@ -118,7 +118,36 @@ def test_partnership_map_draws_regions_when_given():
     regions = tiny_boundaries(councils).dissolve().reset_index(drop=True)
     fig = figures.partnership_map(tiny_boundaries(councils), councils, tiny_pdata(), regions_gdf=regions)
     assert "regions outlined" in fig.alt_text
-    labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    labels = [t.get_text() for a in fig.axes if a.get_legend() for t in a.get_legend().get_texts()]
     assert "region boundary" in labels
     with pytest.raises(figures.FigureInputError, match="region boundaries"):
         figures.partnership_map(tiny_boundaries(councils), councils, tiny_pdata(), regions_gdf=regions.to_crs(4326))
+
+
+def test_partnership_map_has_an_inset_region_labels_and_the_outlines_its_legend_promises():
+    councils = tiny_councils()
+    b = tiny_boundaries(councils)
+    regions = b.dissolve().reset_index(drop=True).assign(name="North East")
+    fig = figures.partnership_map(b, councils, tiny_pdata(), regions_gdf=regions, inset=(0, 0, 20_000, 20_000))
+    main, sub = fig.axes[0], fig.axes[1]  # England, then the inset beside it
+    assert sub.get_xlim() == (0, 20_000) and "London" in sub.get_title()
+    assert "North East" in [t.get_text() for t in main.texts]
+    legend = [t.get_text() for a in fig.axes if a.get_legend() for t in a.get_legend().get_texts()]
+    assert "council boundary" in legend and "region boundary" in legend
+    assert ("county council area" in legend) == bool((b["type"] == "county").any())
+    assert "An inset enlarges London" in fig.alt_text and "labelled (North East)" in fig.alt_text
+    no_inset = figures.partnership_map(b, councils, tiny_pdata(), inset=None)
+    assert not any("London" in a.get_title() for a in no_inset.axes) and "inset" not in no_inset.alt_text
+
+
+def test_function_labels_are_words():
+    assert figures.function_label("audit_finance") == "Audit and finance"
+    assert figures.function_label("hr_payroll") == "HR and payroll"
+    assert figures.function_label("ict") == "ICT"
+    assert figures.function_label("some_new_thing") == "Some new thing"
+    v2 = ("waste planning_building_control social_care management_team audit_finance archives_culture legal "
+          "multi_service economic_development regulatory housing revenues_benefits procurement parking_cctv ict "
+          "hr_payroll emergency_planning public_health environment bereavement pensions customer_services other")
+    assert all(code in figures.FUNCTION_LABELS for code in v2.split())
+    fig = figures.function_breakdown(tiny_pdata())
+    assert all("_" not in t.get_text() for t in fig.axes[0].get_yticklabels())
