@@ -25,19 +25,22 @@ MIN_COUNCILS = 10
 
 
 @cached
-def _propensity(k: data.DataKey, permutations: int):
+def _propensity(k: data.DataKey, permutations: int, leave_out: str = ""):
     from lgnet.stats import propensity as models
 
     degree = data.network_at(k).degree
     table = data.analysis_table(k)
+    # Run.leave_out: one block of predictors left out (the others and their combination are fitted)
+    chosen = {b: vs for b, vs in models.BLOCKS.items() if b != leave_out} if leave_out else None
     try:
         return models.propensity_models(table, degree, permutations=permutations, seed=k.seed, quiet=True,
-                                        min_category_size=MIN_COUNCILS)
+                                        min_category_size=MIN_COUNCILS, blocks=chosen)
     except models.PropensityInputError as exc:
         if "rank deficient" not in str(exc):
             raise
         # the book's one fallback, stated on the page: drop the alignment dummy that duplicates party control
-        blocks = {b: [v for v in vs if v != REDUNDANT_IN_SINGLE_PARTY_GOVERNMENT] for b, vs in models.BLOCKS.items()}
+        blocks = {b: [v for v in vs if v != REDUNDANT_IN_SINGLE_PARTY_GOVERNMENT]
+                  for b, vs in (chosen or models.BLOCKS).items()}
         res = models.propensity_models(table, degree, permutations=permutations, seed=k.seed, blocks=blocks,
                                        quiet=True, min_category_size=MIN_COUNCILS)
         res.notes.insert(0, f"{REDUNDANT_IN_SINGLE_PARTY_GOVERNMENT} left out: with the default blocks the "
@@ -47,7 +50,7 @@ def _propensity(k: data.DataKey, permutations: int):
 
 def propensity_result(run: Run, dataset: str | None = None, nature: str = "all"):
     """The fitted propensity models (``lgnet.stats.propensity.PropensityResult``), cached per run."""
-    return _propensity(data.key(run, nature, dataset), run.permutations)
+    return _propensity(data.key(run, nature, dataset), run.permutations, getattr(run, "leave_out", ""))
 
 
 def propensity_notes(run: Run) -> Note:

@@ -21,7 +21,9 @@ class Run:
     sample ("documented", "documented-strict", "documented-all"; lgnet.data.evidence_sets), "simulated" or a
     path; seed: permutation seed and seed of the simulated stand-in; permutations: QAP / Freedman–Lane
     permutations; logistic_permutations: logistic QAP permutations (slow: refits per permutation);
-    mixed: how mixed partnerships enter the activity subsets ("exclude" or "include").
+    mixed: how mixed partnerships enter the activity subsets ("exclude" or "include"); leave_out: a block of
+    propensity predictors ("resource", "organisational" or "political") left out of the propensity models
+    ("" keeps all three).
     """
 
     year: int = 2017
@@ -30,6 +32,7 @@ class Run:
     permutations: int = 499
     logistic_permutations: int = 99
     mixed: str = "exclude"
+    leave_out: str = ""
 
     @property
     def simulated(self) -> bool:
@@ -42,7 +45,8 @@ class Run:
 
 
 def setup(year: int = 2017, partnerships: str | os.PathLike = DOCUMENTED, seed: int = DEFAULT_SEED,
-          permutations: int = 499, logistic_permutations: int = 99, mixed: str = "exclude") -> Run:
+          permutations: int = 499, logistic_permutations: int = 99, mixed: str = "exclude",
+          leave_out: str | None = "") -> Run:
     """The settings of a chapter, checked. Nothing is loaded until a table or figure asks for it."""
     source = str(partnerships)
     if not is_documented(source) and source != SIMULATED:
@@ -55,7 +59,13 @@ def setup(year: int = 2017, partnerships: str | os.PathLike = DOCUMENTED, seed: 
         raise ValueError(f"permutations must be positive (got {permutations}, {logistic_permutations})")
     if mixed not in ("exclude", "include"):
         raise ValueError(f"mixed must be 'exclude' or 'include', not {mixed!r}")
-    return Run(int(year), source, int(seed), int(permutations), int(logistic_permutations), mixed)
+    leave_out = str(leave_out or "")
+    if leave_out:
+        from lgnet.stats.propensity import BLOCKS
+
+        if leave_out not in BLOCKS:
+            raise ValueError(f"leave_out must be one of {sorted(BLOCKS)} or empty, not {leave_out!r}")
+    return Run(int(year), source, int(seed), int(permutations), int(logistic_permutations), mixed, leave_out)
 
 
 def source_of(run: Run, dataset: str | None = None) -> str:
@@ -76,5 +86,10 @@ def comparability(run: Run) -> str:
     if run.simulated:
         return "simulated: calibrated to the article, not evidence"
     if is_documented(run.partnerships):
-        return "sample: not comparable with the whole network"
+        from lgnet.book.chapters import data, notes  # the counts of the run's own data
+
+        counts = notes.dataset_counts(run)
+        top = data.describe(run)["degree_participants"].get("max")
+        return (f"real sample: {notes.pct(counts['participation'])} of councils, at most {notes.num(top)} "
+                "partnerships per council (long tail missing)")
     return "comparable only if the file is the whole network"
