@@ -187,3 +187,43 @@ def test_rare_levels_pooled_and_custom_blocks():
     co = res.coefficients().set_index("term")
     assert "party_control[other]" in co.index and "party_control[Ind]" not in co.index
     assert np.isfinite(co["se_hc3"]).all()
+
+
+def test_councils_leave_only_the_models_whose_variables_they_lack():
+    """Two councils without party control (as City of London and the Isles of Scilly) leave the models that use
+    party and no other; councils whose control is 'other' stay in (pooled), not dropped as missing."""
+    t, degree = synthetic_table(n=200, seed=4)
+    t["party_control"] = t["party_control"].astype("object")
+    t.loc[:1, ["party_control", "aligned_with_government", "electoral_stability"]] = np.nan
+    t.loc[2:13, "party_control"] = "other"
+    res = prop.propensity_models(t, degree, permutations=19, seed=1, min_category_size=10)
+    s = res.summary().set_index("model")
+    assert s.loc["resource", "n"] == 200 and s.loc["organisational", "n"] == 200
+    assert s.loc["political", "n"] == 198 and s.loc["combined", "n"] == 198
+    d = res.dropped()
+    assert set(d["model"]) == {"political", "combined"}
+    assert set(sum(d["codes"], [])) == {"E00000000", "E00000001"}
+    assert not d["reason"].str.contains("other").any()
+
+
+def test_a_dummy_identified_by_few_councils_beside_a_factor_is_left_out_with_a_note():
+    """'aligned with government' equal to a party dummy except in a handful of councils: estimated from those
+    few, so the model leaves it out by the stated rule and says so."""
+    t, degree = synthetic_table(n=200, seed=5)
+    t["aligned_with_government"] = (t["party_control"] == "CON").astype(float)
+    lab = np.flatnonzero((t["party_control"] == "LAB").to_numpy())[:3]
+    t.loc[lab, "aligned_with_government"] = 1.0
+    assert prop.identifying_councils(t, "aligned_with_government", ["party_control"]) == 3
+    res = prop.propensity_models(t, degree, permutations=9, seed=1, min_category_size=10)
+    assert "aligned_with_government" not in res.models["political"].variables
+    assert any("aligned_with_government left out" in n and "3 councils" in n for n in res.notes)
+    res5 = prop.propensity_models(t, degree, permutations=9, seed=1, min_category_size=3)
+    assert "aligned_with_government" in res5.models["political"].variables
+
+
+def test_permutation_p_values_use_b_plus_one_over_r_plus_one():
+    t, degree = synthetic_table(n=120, seed=6)
+    res = prop.propensity_models(t, degree, permutations=19, seed=1)
+    c = res.coefficients().dropna(subset=["p_perm"])
+    assert (c["p_perm"] >= 1 / 20).all()
+    assert np.allclose((c["p_perm"] * 20) % 1, 0)
