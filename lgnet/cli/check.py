@@ -29,6 +29,8 @@ def add_parser(subparsers) -> None:
     parser.add_argument("--year", type=int, default=2017, help="dataset year: councils in existence on 1 April (default 2017)")
     parser.add_argument("--quiet", action="store_true", help="print only the headline counts")
     parser.add_argument("--sheet", metavar="NAME", help="the sheet of a workbook to read (default: the first)")
+    parser.add_argument("--aliases", metavar="FILE",
+                        help="your own alias table (columns as data/aliases.csv), used before the project's")
     parser.set_defaults(func=run)
 
 
@@ -85,6 +87,23 @@ def format_summary(data, summary: dict, quiet: bool = False) -> str:
     return "\n".join(lines)
 
 
+def user_aliases(path):
+    """The analyst's alias table (--aliases FILE) followed by the project's: the analyst's rows win."""
+    from pathlib import Path
+
+    import pandas as pd
+
+    from lgnet.data.names import AliasTableError, load_aliases
+
+    if not Path(path).is_file():
+        raise LgnetError(f"--aliases: {path} not found")
+    try:
+        own, project = load_aliases(path), load_aliases()
+    except AliasTableError as exc:
+        raise LgnetError(f"--aliases: {exc}") from None
+    return pd.concat([own, project], ignore_index=True)
+
+
 def run(args) -> int:
     from lgnet.data.partnerships import PartnershipFileError, load_partnerships, summarise
 
@@ -97,7 +116,10 @@ def run(args) -> int:
     except ValueError as exc:
         raise LgnetError(f"--year: {exc}") from None
     try:
-        data = load_partnerships(args.file, year=args.year, **({"sheet": args.sheet} if args.sheet else {}))
+        extra = {"sheet": args.sheet} if args.sheet else {}
+        if args.aliases:
+            extra["aliases"] = user_aliases(args.aliases)
+        data = load_partnerships(args.file, year=args.year, **extra)
     except PartnershipFileError:
         raise
     except FileNotFoundError as exc:

@@ -117,6 +117,18 @@ def light_normalise(name: str) -> str:
         tokens = [*_COMPASS_PAIRS[tokens[0]].split(), *tokens[1:]]
     elif len(tokens) >= 2 and tokens[0] in _COMPASS:
         tokens = [_COMPASS[tokens[0]], *tokens[1:]]
+    # compass pairs inside a name too: "Bath & NE Somerset", "Bath and N E Somerset"
+    expanded: list[str] = []
+    for i, token in enumerate(tokens):
+        if i and token in _COMPASS_PAIRS and i + 1 < len(tokens):
+            expanded += _COMPASS_PAIRS[token].split()
+        elif (i and token in ("n", "s") and i + 2 < len(tokens) and tokens[i + 1] in ("e", "w")):
+            expanded.append(_COMPASS[token])
+        elif i and token in ("e", "w") and expanded and expanded[-1] in ("north", "south") and tokens[i - 1] in ("n", "s"):
+            expanded.append(_COMPASS[token])
+        else:
+            expanded.append(token)
+    tokens = expanded
     out: list[str] = []
     for token in tokens:
         if token == "saint":
@@ -291,9 +303,9 @@ class MatchResult:
         """A short human suggestion for an error message."""
         names = "; ".join(f"{name} ({code})" for code, name in self.candidates)
         if self.status == "ambiguous":
-            return f"could be: {names}; write the full name or GSS code, or add a row to data/aliases.csv"
+            return f"could be: {names}; write the full name or GSS code, or give your own alias file with --aliases FILE"
         if self.status == "unmatched" and names:
-            return f"closest: {names}; correct the name, or add a row to data/aliases.csv"
+            return f"closest: {names}; correct the name, or give your own alias file with --aliases FILE (columns as data/aliases.csv)"
         if self.status == "unmatched" and GSS_PATTERN.match(self.query):
             return "check the code: English council codes start E06, E07, E08, E09 (London) or E10 (counties)"
         if self.status == "unmatched":
@@ -361,6 +373,8 @@ class CouncilMatcher:
         self.types = dict(zip(self.codes, self.councils.get("type", pd.Series([""] * len(self.codes))).astype(str)))
         self.aliases = aliases
         self.registry = registry
+        self._cache: dict[tuple[str, str | None], MatchResult] = {}
+        self._acronyms: dict[str, set[str]] | None = None
         self._index = _NameIndex()
         for _, row in self.councils.iterrows():
             code = str(row["code"])
@@ -395,6 +409,12 @@ class CouncilMatcher:
         are ignored.
         """
         query = "" if text is None or (not isinstance(text, str) and pd.isna(text)) else str(text).strip()
+        key = (query, partnership_id)
+        if key not in self._cache:  # matched once per distinct string: large files repeat names
+            self._cache[key] = self._match_uncached(query, partnership_id)
+        return self._cache[key]
+
+    def _match_uncached(self, query: str, partnership_id: str | None) -> MatchResult:
         if not query:
             return MatchResult(query, "unmatched", message="empty council name")
         if GSS_PATTERN.match(query):
@@ -405,6 +425,9 @@ class CouncilMatcher:
         by_name = self._match_name(query)
         if by_name is not None:
             return by_name
+        acronym = self._match_acronym(query)
+        if acronym is not None:
+            return acronym
         return self._failure(query)
 
     def match_many(self, texts) -> list[MatchResult]:
@@ -523,6 +546,37 @@ class CouncilMatcher:
             if "".join(w[0] for w in words) == letters or "".join(w[0] for w in words[:-1]) == letters:
                 out.append(code)
         return out
+
+    def _match_acronym(self, query: str) -> MatchResult | None:
+        """An initialism of four or more letters ("B&NES", "NWLDC") that fits exactly one council's name.
+
+        Initials are taken from the official name and from its core name, with compass points written
+        in full ("North East" -> "NE") and "and" as "&" or left out; a designation after the initials
+        ("B&NES Council") is ignored. Shorter or shared initialisms ("WCC") are never matched.
+        """
+        words = query.split()
+        while len(words) > 1 and light_normalise(words[-1]) in _TRAILING_DESIGNATIONS:
+            words = words[:-1]
+        compact = "".join(words)
+        if not re.fullmatch(r"[A-Z&]+", compact) or len(compact.replace("&", "")) < 4:
+            return None
+        if self._acronyms is None:
+            self._acronyms = {}
+            for code, official, name in zip(self.codes, self.councils.get("official_name", self.councils["name"]),
+                                            self.councils["name"]):
+                for text in (official, name):
+                    for tokens in (light_normalise(text).split(), normalise(text).split()):
+                        tokens = [t for t in tokens if t not in _ACRONYM_STOPWORDS - {"and"}]
+                        for and_as in ("&", "a", ""):
+                            form = "".join(and_as if t == "and" else t[0] for t in tokens)
+                            self._acronyms.setdefault(form, set()).add(code)
+        codes = self._acronyms.get(compact.lower(), set())
+        if len(codes) != 1:
+            return None
+        code = next(iter(codes))
+        return MatchResult(query, "matched", code, self.names[code], "acronym",
+                           note=f"{query!r} read as the initials of {self.names[code]}, the only council of "
+                                f"{self.year} with these initials")
 
     def _failure(self, query: str) -> MatchResult:
         full, core = light_normalise(query), normalise(query)

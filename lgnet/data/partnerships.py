@@ -45,6 +45,7 @@ from lgnet.data import paths
 from lgnet.data.errors import LgnetError
 from lgnet.data.evidence_sets import DEFAULT_SET, EVIDENCE_SETS, evidence_set, is_documented
 from lgnet.data.names import CouncilMatcher, MatchResult, load_aliases, load_registry
+from lgnet.data.name_context import resolve_in_context
 from lgnet.data.partnership_data import NATURES, PartnershipData
 
 __all__ = [
@@ -375,6 +376,7 @@ def _match_memberships(entries: list[dict], ctx: _Context) -> tuple[pd.DataFrame
     """entries: dicts with file, row, column, partnership_id, as_written, result -> memberships, exclusions, mappings."""
     members, exclusions = [], []
     mapping: dict[str, dict] = {}
+    entries = resolve_in_context(entries, ctx.matcher, ctx.warnings)  # "Richmond", "Lichfield City Council"
     for e in entries:
         r: MatchResult = e["result"]
         if r.matched:

@@ -55,10 +55,32 @@ CASES = [
     # folders with both formats, a user's 'simulated' column, a repeated council given by code
     ("tidy_both_formats", [], 2, ["both partnerships.csv and partnerships.xlsx", "ambiguous"]),
     ("tidy_repeat_code", [], 0, ["'E07000237' is listed twice"]),
+    # ambiguous names decided by the record's other members, by the user's qualifier, or refused
+    ("ambiguous_context.csv", [], 0, [
+        "'Richmond' in partnership A1 read as Richmondshire (E07000166), not Richmond upon Thames: the record's "
+        "other members (Hambleton, Craven) are in North Yorkshire",
+        "'Richmond' in partnership A2 read as Richmond upon Thames (E09000027)",
+        "'Kingston' in partnership A3 read as Kingston upon Thames (E09000021)",
+        "'Kingston' in partnership A4 read as Kingston upon Hull (E06000010)",
+        "'Newcastle' in partnership A5 read as Newcastle-under-Lyme (E07000195)",
+        "'Newcastle' in partnership A6 read as Newcastle upon Tyne (E08000021)"]),
+    ("ambiguous_qualifiers.csv", [], 0, ["'Richmond (Yorks)' read as Richmondshire (E07000166) from the qualifier",
+                                         "'Newcastle (Staffs)' read as Newcastle-under-Lyme (E07000195)",
+                                         "'Kingston (Hull)' read as Kingston upon Hull (E06000010)"]),
+    ("ambiguous_undecided.csv", [], 2, ["row 2", "ambiguous council name: 'Richmond'", "Richmondshire (E07000166)",
+                                        "Richmond upon Thames (E09000027)", "--aliases FILE"]),
+    ("parish_city.csv", [], 0, ["'Lichfield City Council' in partnership C1 excluded", "parish-level city council",
+                                "not Lichfield District Council (E07000194)", "'Chichester City Council'"]),
+    # abbreviation families by rule
+    ("abbreviations.csv", [], 0, ["partnerships 4", "memberships 9 matched", "none excluded"]),
+    # the analyst's own aliases
+    ("needs_user_alias.csv", [], 2, ["'Bosworth'", "--aliases FILE"]),
+    ("needs_user_alias.csv", ["--aliases", FIX / "user_aliases.csv"], 0,
+     ["'Bosworth' -> Hinckley and Bosworth (E07000132) by alias"]),
 ]
 
 
-@pytest.mark.parametrize("name, extra, status, fragments", CASES, ids=[f"{c[0]}{''.join(c[1])}" for c in CASES])
+@pytest.mark.parametrize("name, extra, status, fragments", CASES, ids=[f"{c[0]}{'-'.join(Path(str(a)).name for a in c[1])}" for c in CASES])
 def test_check_outcome(raw_data, capsys, name, extra, status, fragments):
     code, text = check(capsys, FIX / name, *extra)
     assert code == status, text
@@ -93,3 +115,18 @@ def test_unexpected_exception_is_one_line_exit_2(capsys, monkeypatch):
     monkeypatch.setenv("LGNET_DEBUG", "1")
     assert main(["check", "my_file.csv"]) == 2
     assert "Traceback" in capsys.readouterr().err
+
+
+def test_abbreviation_families_match_by_rule(raw_data):
+    from lgnet.data.councils import council_table
+    from lgnet.data.names import CouncilMatcher, load_registry
+
+    matcher = CouncilMatcher(council_table(2017), 2017, None, load_registry())  # no alias table at all
+    expected = {"Bath & NE Somerset Council": "E06000022", "B&NES": "E06000022", "Bath and N E Somerset": "E06000022",
+                "NW Leicestershire DC": "E07000134", "Solihull MBC": "E08000029", "LB Barnet": "E09000003",
+                "RB Greenwich": "E09000011", "SW Devon": None}
+    for text, code in expected.items():
+        result = matcher.match(text)
+        assert result.code == code, (text, result)
+    assert matcher.match("WCC").code is None  # three-letter initials are never guessed
+    assert matcher.match("B&NES") is matcher.match("B&NES")  # cached per distinct string

@@ -168,10 +168,13 @@ def test_unmatched_names_get_closest_candidates_never_a_match(matcher):
     assert {"Richmond upon Thames", "Richmondshire"} <= {n for _, n in richmond.candidates}
 
 
-def test_acronym_is_proposed_not_matched(registry):
-    result = CouncilMatcher(fixture_councils(), 2017, None, registry).match("RBWM")
-    assert result.status == "unmatched"
-    assert result.candidates[0][1] == "Windsor and Maidenhead"
+def test_unique_initialisms_of_four_letters_match_shorter_ones_are_only_proposed(registry):
+    matcher = CouncilMatcher(fixture_councils(), 2017, None, registry)
+    result = matcher.match("RBWM")  # the only council with these initials: matched, and said so
+    assert (result.status, result.name, result.method) == ("matched", "Windsor and Maidenhead", "acronym")
+    assert "initials" in result.note
+    short = matcher.match("WCC")  # three letters: Worcester? Westminster? never guessed
+    assert short.status == "unmatched" and short.code is None
 
 
 def test_council_of_another_year_non_english_and_not_a_council(matcher):

@@ -1,0 +1,157 @@
+"""Council names that only the record around them can decide: "Richmond", "Newcastle", "Kingston".
+
+A bare place name that fits several councils (or an alias the table marks as needing review: its note
+says "Could be ...") is decided, for one partnership record, by
+
+1. the user's own qualifier in brackets ("Richmond (Yorks)", "Newcastle (Staffs)", "Kingston (Hull)"):
+   the one candidate whose name, county or region holds the qualifier's words;
+2. otherwise the record's other members: the one candidate sharing a county or region with most of them.
+
+Every decision is printed among the warnings; where neither decides, the name stays ambiguous (an error
+listing the candidates). A parish-level city or town council that shares a district's name
+("Lichfield City Council", while the district is Lichfield District Council) is never matched to the
+district: it is excluded as not a principal council, with a warning saying how to name the district.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+import pandas as pd
+
+from lgnet.data.names import CouncilMatcher, MatchResult, light_normalise, normalise
+
+__all__ = ["resolve_in_context", "needs_context"]
+
+_QUALIFIER = re.compile(r"^(?P<base>.*?)\s*\((?P<qualifier>[^)]+)\)\s*$")
+_GENERIC = {"and", "the", "of", "upon", "on", "under", "council", "borough", "district", "city", "county"}
+
+
+def _candidate_codes(matcher: CouncilMatcher, base: str) -> list[str]:
+    """Councils of the year whose core name starts with the core of ``base`` ("richmond" -> Richmondshire too)."""
+    core = normalise(base)
+    if not core:
+        return []
+    return sorted({code for name, codes in matcher._index.core.items() if name.startswith(core) for code in codes})
+
+
+def _review_alias(result: MatchResult) -> bool:
+    return result.matched and result.method == "alias" and "could be" in (result.note or "").lower()
+
+
+def needs_context(result: MatchResult, as_written: str, matcher: CouncilMatcher) -> list[str]:
+    """The candidate codes when this match must be decided from context (empty list otherwise)."""
+    base = _QUALIFIER.match(as_written)
+    base_text = base.group("base") if base else as_written
+    if result.status == "ambiguous":
+        codes = [c for c, _ in result.candidates]
+    elif _review_alias(result) or (base and not result.matched):
+        codes = sorted(set(_candidate_codes(matcher, base_text)) | ({result.code} if result.matched else set()))
+    elif base and result.matched:
+        codes = _candidate_codes(matcher, base_text)  # "Kingston (Hull)": the bracket is the user's word
+        codes = codes if len(codes) > 1 else []
+    else:
+        return []
+    return codes if len(codes) > 1 else []
+
+
+def _county_name(matcher: CouncilMatcher, county) -> str | None:
+    """The council table's county is the county council's code: its name, for messages and qualifiers."""
+    if not isinstance(county, str):
+        return None
+    return matcher.names.get(county, county)
+
+
+def _blob(matcher: CouncilMatcher, code: str) -> str:
+    row = matcher.councils.loc[matcher.councils["code"] == code].iloc[0]
+    parts = [row.get("name"), row.get("official_name"), _county_name(matcher, row.get("county")), row.get("region")]
+    return " " + light_normalise(" ".join(str(p) for p in parts if isinstance(p, str))) + " "
+
+
+def _place(matcher: CouncilMatcher, code: str) -> tuple[str | None, str | None]:
+    row = matcher.councils.loc[matcher.councils["code"] == code].iloc[0]
+    county, region = row.get("county"), row.get("region")
+    return (county if isinstance(county, str) else None, region if isinstance(region, str) else None)
+
+
+def _parish_level(result: MatchResult, as_written: str, matcher: CouncilMatcher) -> MatchResult | None:
+    """'Lichfield City Council' matched to Lichfield District Council: a parish-level council, not the district."""
+    written = light_normalise(as_written).split()
+    says = next((w for w in ("city", "town") if w in written), None)
+    if says is None or not result.matched or result.method not in ("core_name", "core_name_designation"):
+        return None
+    row = matcher.councils.loc[matcher.councils["code"] == result.code].iloc[0]
+    names = [row.get("name"), row.get("official_name"), *(row.get("alt_names") or [])]
+    if any(says in light_normalise(n).split() for n in names if isinstance(n, str)):
+        return None  # "Worcester City Council" is the district council itself
+    official = row.get("official_name") or result.name
+    return MatchResult(as_written, "not_a_council", name=result.name, method="parish_level",
+                       message=f"a parish-level {says} council, not {official} ({result.code}); if the district "
+                               f"is meant, write {official!r} or {result.code}")
+
+
+def resolve_in_context(entries: list[dict], matcher: CouncilMatcher, warnings: list[str]) -> list[dict]:
+    """Entries (dicts with partnership_id, as_written, result, file, row) with context-dependent names decided."""
+    by_partnership: dict[str, list[dict]] = {}
+    for e in entries:
+        by_partnership.setdefault(e["partnership_id"], []).append(e)
+    out = []
+    for e in entries:
+        r: MatchResult = e["result"]
+        parish = _parish_level(r, e["as_written"], matcher)
+        if parish is not None:
+            out.append({**e, "result": parish})
+            continue
+        codes = needs_context(r, e["as_written"], matcher)
+        if not codes:
+            out.append(e)
+            continue
+        names = {c: matcher.names[c] for c in codes}
+        where = f"{e['file']}, row {e['row']}"
+        qualifier = _QUALIFIER.match(e["as_written"])
+        if qualifier:
+            words = [w for w in light_normalise(qualifier.group("qualifier")).split() if w not in _GENERIC]
+            fitting = [c for c in codes if words and all(f" {w}" in _blob(matcher, c) for w in words)]
+            if len(fitting) == 1:
+                code = fitting[0]
+                warnings.append(f"{where}: {e['as_written']!r} read as {names[code]} ({code}) from the qualifier "
+                                f"{qualifier.group('qualifier')!r}")
+                out.append({**e, "result": MatchResult(e["as_written"], "matched", code, names[code], "qualifier",
+                                                       note=f"decided by the qualifier written")})
+                continue
+            out.append({**e, "result": _ambiguous(e["as_written"], names,
+                                                  f"the qualifier {qualifier.group('qualifier')!r} fits "
+                                                  f"{len(fitting) or 'none'} of them")})
+            continue
+        others = []
+        for o in by_partnership[e["partnership_id"]]:
+            if o is e or not o["result"].matched or needs_context(o["result"], o["as_written"], matcher):
+                continue
+            others.append(o["result"])
+        support = {}
+        for c in codes:
+            county, region = _place(matcher, c)
+            support[c] = sum(2 * bool(county and _place(matcher, o.code)[0] == county)
+                             + bool(region and _place(matcher, o.code)[1] == region) for o in others)
+        best = max(support.values()) if support else 0
+        top = [c for c, s in support.items() if s == best]
+        if best > 0 and len(top) == 1:
+            code = top[0]
+            county, region = _place(matcher, code)
+            near = [o.name for o in others if _place(matcher, o.code)[1] == region]
+            warnings.append(f"{where}: {e['as_written']!r} in partnership {e['partnership_id']} read as "
+                            f"{names[code]} ({code}), not " + ", ".join(names[c] for c in codes if c != code)
+                            + f": the record's other members ({', '.join(near)}) are in "
+                            + (_county_name(matcher, county) or region))
+            out.append({**e, "result": MatchResult(e["as_written"], "matched", code, names[code], "context",
+                                                   note="decided by the record's other members")})
+        else:
+            out.append({**e, "result": _ambiguous(e["as_written"], names,
+                                                  "the record's other members do not decide between them")})
+    return out
+
+
+def _ambiguous(query: str, names: dict[str, str], why: str) -> MatchResult:
+    return MatchResult(query, "ambiguous", candidates=tuple(sorted(names.items())),
+                       message=f"{query!r} fits {len(names)} councils and {why}")
