@@ -128,3 +128,39 @@ def dataset_note(run: Run, needs: str = "") -> Note:
         f"{run.year}: {counts_sentence(counts, run.year)} If the file is the complete network "
         "(for instance the LGA's full export), participation and the degree distribution are comparable "
         "with the article's; if it is a sample, only partner selection within it is." + page, "note")
+
+
+def coverage_note(run: Run) -> Note:
+    """What the run's data can and cannot support about participation and partnerships per council, computed:
+    its coverage of the year's councils and its distribution of partnerships per council against the article's
+    (a documented set or a user's file), or what the simulated stand-in is for."""
+    pdata = data.partnership_data(run)
+    counts = dataset_counts(run)
+    if pdata.simulated:
+        return admonition("What this dataset can support", (
+            f"The simulated stand-in reproduces the article's totals by construction: {counts_sentence(counts, run.year)}"
+            " Its participation and partnerships per council match the article because the simulator was "
+            "calibrated to them; they are not evidence about English councils."), "note")
+    deg = data.describe(run)["degree_participants"]
+    art = {k: ARTICLE[f"degree_{k}"]["value"] for k in ("min", "max", "median", "mean")}
+    share = counts["participation"]
+    near = share >= ARTICLE_PARTICIPATION - 0.05
+    cover = (f"It reaches {counts['councils']} of the {counts['councils_in_year']} councils of {run.year} "
+             f"({pct(share)}), against the article's over {pct(ARTICLE_PARTICIPATION, 0)}: "
+             + ("close to the whole network, so whether a council takes part at all, and which councils do not, "
+                "can be read from it as real evidence." if near else
+                "far from the whole network, so a council missing from it may simply have arrangements nobody "
+                "has recorded."))
+    middle = (f"the middle of the distribution agrees (median {num(deg.get('median'))} against {art['median']})"
+              if deg.get("median") == art["median"] else
+              f"the middle of the distribution differs (median {num(deg.get('median'))} against {art['median']})")
+    tail = deg.get("max", 0) < art["max"] / 2
+    spread = (f"Partnerships per council run from {num(deg.get('min'))} to {num(deg.get('max'))} (mean "
+              f"{num(deg.get('mean'), 1)}), against the article's {art['min']} to {art['max']} (mean {art['mean']}): "
+              f"{middle}, " + ("but the long tail is missing: no council here comes near the article's most "
+                               "collaborative councils, so the spread of partnerships per council is compressed, "
+                               "and models of it (propensity, {doc}`02_propensity`) explain variation within a "
+                               "range the article's data exceeded. Their signs and significance are real evidence "
+                               "about the documented arrangements; their R² is not the article's."
+                               if tail else "and the range is comparable with the article's."))
+    return admonition("What this dataset can support", f"{cover} {spread}", "note")

@@ -91,5 +91,5 @@ def comparability(run: Run) -> str:
         counts = notes.dataset_counts(run)
         top = data.describe(run)["degree_participants"].get("max")
         return (f"real sample: {notes.pct(counts['participation'])} of councils, at most {notes.num(top)} "
-                "partnerships per council (long tail missing)")
+                f"partnerships per council (article: {notes.ARTICLE['degree_max']['value']})")
     return "comparable only if the file is the whole network"
