@@ -22,6 +22,7 @@ setup and data (``run``, ``data``, ``cache``)
     boundaries, regions, label, clear_cache (after the data or the lgnet code changed in a running kernel)
 display (``display``, ``notes``, ``terms``)
     dataset_note, glue_figure, article_vs_run, ARTICLE, ARTICLE_SOURCE, Note, FigureOutput, TERM_LABELS
+    coverage_note, dataset_counts (what the dataset supports; its counts)
 
 Chapter 1, the network (``background``)
     overview_table, nature_table, council_counts, partnership_map, function_breakdown, degree_table,
@@ -127,7 +128,7 @@ from lgnet.book.chapters.synthesis import compare_conclusions, interpretation, s
 from lgnet.book.chapters.terms import TERM_LABELS
 from lgnet.book.chapters.robustness import evidence_results, evidence_sentence, evidence_table
 from lgnet.book.chapters.selection import restricted_coefficients, restricted_r2, restricted_sentence
-from lgnet.book.chapters.notes import dataset_counts
+from lgnet.book.chapters.notes import coverage_note, dataset_counts
 from lgnet.data.partnership_data import NATURES, PartnershipData
 
 __all__ = [name for name in dir() if not name.startswith("_") and name != "annotations"]
