@@ -36,6 +36,22 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     parser.add_argument("--out", default=None, metavar="DIR",
                         help="output folder (default runs/simulated/<year>-seed<S>/, git-ignored)")
     parser.add_argument("--quiet", action="store_true", help="print only the calibration table")
+    from lgnet.data.simulate import PlantedEffects
+
+    planted = PlantedEffects()
+    group = parser.add_argument_group(
+        "planted effects", "change what the simulator plants (e.g. --beta-region 0 plants no regional "
+        "homophily); the output records the effects used. Extreme values can miss calibration targets (exit 1).")
+    group.add_argument("--beta-region", type=str, default=None, metavar="B",
+                       help=f"log-odds bonus for partners in the same region (default {planted.beta_region})")
+    group.add_argument("--beta-county", type=str, default=None, metavar="B",
+                       help=f"log-odds bonus for partners in the same county (default {planted.beta_county})")
+    group.add_argument("--beta-type", type=str, default=None, metavar="B",
+                       help=f"log-odds bonus for partners of the same council type (default {planted.beta_type})")
+    defaults = ", ".join(f"{n}={km:g}" for n, km in planted.distance_scale_km)
+    group.add_argument("--distance-km", action="append", default=[], metavar="NATURE=KM",
+                       help=f"distance (km) over which the chance of partnering falls by a factor e, per nature; "
+                            f"repeatable (default {defaults})")
     parser.set_defaults(func=run)
     return parser
 
@@ -58,14 +74,53 @@ def _shown(path: Path) -> Path:
         return path
 
 
+def _number(option: str, text: str, positive: bool = False) -> float:
+    import math
+
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not math.isfinite(value) or (positive and value <= 0):
+        need = "a positive number" if positive else "a number"
+        raise LgnetError(f"{option} {text}: give {need} (e.g. {option} {'20' if positive else '1.5'})")
+    return value
+
+
+def effects_from_args(args: argparse.Namespace):
+    """The planted effects: the simulator's defaults with the options given on the command line."""
+    import dataclasses
+
+    from lgnet.data.partnership_data import NATURES
+    from lgnet.data.simulate import PlantedEffects
+
+    effects = PlantedEffects()
+    changes = {}
+    for name in ("beta_region", "beta_county", "beta_type"):
+        text = getattr(args, name, None)
+        if text is not None:
+            changes[name] = _number("--" + name.replace("_", "-"), text)
+    scales = dict(effects.distance_scale_km)
+    for item in getattr(args, "distance_km", None) or []:
+        nature, sep, km = str(item).partition("=")
+        if not sep or nature.strip() not in NATURES:
+            raise LgnetError(f"--distance-km {item}: write NATURE=KM with NATURE one of {', '.join(NATURES)} "
+                             "(e.g. --distance-km frontline=20)")
+        scales[nature.strip()] = _number(f"--distance-km {nature.strip()}=", km.strip(), positive=True)
+    if scales != dict(effects.distance_scale_km):
+        changes["distance_scale_km"] = tuple((n, scales[n]) for n, _ in effects.distance_scale_km)
+    return dataclasses.replace(effects, **changes) if changes else effects
+
+
 def run(args: argparse.Namespace) -> int:
     from lgnet.data.fetch import FetchError
     from lgnet.data.simulate import SimulationInputError, calibration_table, simulate, write_tidy
 
     if args.seed < 0:
         raise LgnetError(f"--seed {args.seed}: give a non-negative whole number")
+    effects = effects_from_args(args)
     try:
-        pdata = simulate(year=args.year, seed=args.seed)
+        pdata = simulate(year=args.year, seed=args.seed, effects=effects)
         out = Path(args.out) if args.out else default_out(args.year, args.seed)
         written = write_tidy(pdata, out)
     except (SimulationInputError, ValueError, FetchError) as exc:
