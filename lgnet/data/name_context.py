@@ -83,6 +83,10 @@ def _parish_level(result: MatchResult, as_written: str, matcher: CouncilMatcher)
         return None
     row = matcher.councils.loc[matcher.councils["code"] == result.code].iloc[0]
     names = [row.get("name"), row.get("official_name"), *(row.get("alt_names") or [])]
+    registry_row = matcher._registry_rows.get(row.get("la_code"))  # later names: Colchester City Council (2022)
+    if registry_row is not None:
+        names += [registry_row.get("official-name"), registry_row.get("nice-name"),
+                  *str(registry_row.get("alt-names") or "").split(",")]
     if any(says in light_normalise(n).split() for n in names if isinstance(n, str)):
         return None  # "Worcester City Council" is the district council itself
     official = row.get("official_name") or result.name

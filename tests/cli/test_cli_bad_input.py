@@ -130,3 +130,12 @@ def test_abbreviation_families_match_by_rule(raw_data):
         assert result.code == code, (text, result)
     assert matcher.match("WCC").code is None  # three-letter initials are never guessed
     assert matcher.match("B&NES") is matcher.match("B&NES")  # cached per distinct string
+
+
+def test_a_district_renamed_city_council_is_not_taken_for_a_parish(raw_data, tmp_path, capsys):
+    # Colchester became a city in 2022 and its borough council is now "Colchester City Council"
+    wide = tmp_path / "colchester.csv"
+    wide.write_text("Title,Type,Service,Member councils\nEssex legal,administrative,legal,"
+                    "Colchester City Council; Braintree\n")
+    code, text = check(capsys, wide)
+    assert code == 0 and "parish-level" not in text and "memberships 2 matched" in " ".join(text.split())
