@@ -92,7 +92,8 @@ def _parish_level(result: MatchResult, as_written: str, matcher: CouncilMatcher)
     official = row.get("official_name") or result.name
     return MatchResult(as_written, "not_a_council", name=result.name, method="parish_level",
                        message=f"a parish-level {says} council, not {official} ({result.code}); if the district "
-                               f"is meant, write {official!r} or {result.code}")
+                               f"is meant (a council renamed on gaining city status), write {official!r} or "
+                               f"{result.code}, or give an alias with --aliases FILE")
 
 
 def resolve_in_context(entries: list[dict], matcher: CouncilMatcher, warnings: list[str]) -> list[dict]:
