@@ -47,6 +47,7 @@ from lgnet.data.evidence_sets import DEFAULT_SET, EVIDENCE_SETS, evidence_set, i
 from lgnet.data.names import CouncilMatcher, MatchResult, load_aliases, load_registry
 from lgnet.data.name_context import resolve_in_context
 from lgnet.data.partnership_data import NATURES, PartnershipData
+from lgnet.data.readers import read_table, sheet_names
 
 __all__ = [
     "PartnershipData", "NATURES", "PartnershipFileError", "Problem", "DOCUMENTED_DIR", "DOCUMENTED_YEAR",
@@ -169,30 +170,20 @@ def _text(value) -> str:
     return text
 
 
-def _read_table(path: Path, sheet: str | int | None = 0) -> pd.DataFrame:
-    """A CSV or one sheet of an XLSX file as strings ('' for empty cells)."""
-    suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm", ".xls"):
-        table = pd.read_excel(path, sheet_name=sheet, dtype=str)
-    elif suffix in (".csv", ".txt"):
-        try:
-            try:
-                table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-            except UnicodeDecodeError:  # a spreadsheet's "CSV" export in Windows-1252
-                table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="cp1252")
-        except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-            raise PartnershipFileError(_display(path), [Problem(_display(path), None, None, None,
-                                                                f"not a readable CSV file ({exc})",
-                                                                "save it as comma-separated values with one header row")])
-    else:
-        raise PartnershipFileError(_display(path), [Problem(_display(path), None, None, suffix,
-                                                       "unsupported file type", "use .csv or .xlsx")])
-    table = table.fillna("").astype(str)
-    table.columns = [str(c).strip() for c in table.columns]
-    # drop completely empty rows (spreadsheet padding), keeping the spreadsheet row numbers
-    table["_row"] = range(2, len(table) + 2)
-    blank = table.drop(columns="_row").apply(lambda col: col.str.strip() == "").all(axis=1)
-    return table[~blank].reset_index(drop=True)
+def _is_header(cells: list[str]) -> bool:
+    """A row is a header row when at least two of its cells are known column names."""
+    wanted = [c for c in COLUMN_SYNONYMS if c != "council_name_as_written"]
+    return len(_find_columns([c for c in cells if c], wanted)) >= 2
+
+
+def _read_table(path: Path, sheet: str | int | None = 0, warnings: list[str] | None = None) -> pd.DataFrame:
+    """A CSV/TSV or one sheet of a workbook as strings ('' for empty cells), through lgnet.data.readers."""
+    table = read_table(path, sheet, warnings=warnings, is_header=_is_header, file=_display(path))
+    if table.empty:
+        raise PartnershipFileError(_display(path), [Problem(
+            _display(path), None, None, None, "no partnerships: the file has a header row but no data rows",
+            "add one row per partnership (or membership) below the header")])
+    return table
 
 
 def map_nature(value: str) -> str | None:
@@ -426,7 +417,7 @@ def _finish(source: str, partnerships: pd.DataFrame, memberships: pd.DataFrame, 
         duplicates.append({"partnership_id": m["partnership_id"], "code": m["code"],
                            "as_written": m["council_name_as_written"], "row": int(m["_row"]),
                            "first_row": int(first["_row"])})
-        ctx.warnings.append(f"{m['_file']}, row {int(m['_row'])}: {m['council_name_as_written'] or m['code']!r} "
+        ctx.warnings.append(f"{m['_file']}, row {int(m['_row'])}: {_text(m['council_name_as_written']) or m['code']!r} "
                             f"is listed twice in partnership {m['partnership_id']} (first at row "
                             f"{int(first['_row'])}, same council {m['code']}): counted once")
     memberships = memberships[~duplicated]
@@ -467,7 +458,7 @@ def _tidy_files(folder_or_pair) -> tuple[tuple[Path, object], tuple[Path, object
         return (p, 0), (m, 0)
     path = Path(folder_or_pair)
     if path.is_file() and path.suffix.lower() in (".xlsx", ".xlsm"):
-        sheets = {s.lower(): s for s in pd.ExcelFile(path).sheet_names}
+        sheets = {s.lower(): s for s in sheet_names(path)}
         if "partnerships" in sheets and "memberships" in sheets:
             return (path, sheets["partnerships"]), (path, sheets["memberships"])
         raise PartnershipFileError(_display(path), [Problem(_display(path), None, None, None,
@@ -475,10 +466,14 @@ def _tidy_files(folder_or_pair) -> tuple[tuple[Path, object], tuple[Path, object
                                                        "name the two sheets so, or give a wide file")])
     found = []
     for stem in ("partnerships", "memberships"):
-        for suffix in (".csv", ".xlsx"):
-            if (path / f"{stem}{suffix}").exists():
-                found.append((path / f"{stem}{suffix}", 0))
-                break
+        present = [path / f"{stem}{suffix}" for suffix in (".csv", ".xlsx") if (path / f"{stem}{suffix}").exists()]
+        if len(present) > 1:
+            raise PartnershipFileError(_display(path), [Problem(
+                _display(path), None, None, None, f"both {stem}.csv and {stem}.xlsx are in this folder: "
+                "which one to read is ambiguous", "remove or rename the one you do not mean")])
+        for candidate in present:
+            found.append((candidate, 0))
+            break
         else:
             raise PartnershipFileError(_display(path), [Problem(_display(path), None, None, None,
                                                            f"no {stem}.csv or {stem}.xlsx in this folder",
@@ -499,7 +494,7 @@ def read_tidy(folder_or_pair, year: int = DOCUMENTED_YEAR, *, councils: pd.DataF
     p_file, m_file = _display(p_path), _display(m_path) + (f" [sheet {m_sheet}]" if m_sheet != 0 else "")
     if p_sheet != 0:
         p_file += f" [sheet {p_sheet}]"
-    p_table, m_table = _read_table(p_path, p_sheet), _read_table(m_path, m_sheet)
+    p_table, m_table = _read_table(p_path, p_sheet, ctx.warnings), _read_table(m_path, m_sheet, ctx.warnings)
     p_cols = _check_columns(p_file, p_table, ["partnership_id", "name", "nature", "function"], [], ctx)
     m_cols = _find_columns(m_table.columns, ["partnership_id", "council", "code", "council_name_as_written"])
     if "partnership_id" not in m_cols or not ({"council", "code", "council_name_as_written"} & set(m_cols)):
@@ -549,7 +544,6 @@ def read_tidy(folder_or_pair, year: int = DOCUMENTED_YEAR, *, councils: pd.DataF
 def _carry_simulation_marker(data: PartnershipData, folder: Path, partnerships: pd.DataFrame) -> None:
     """A folder written by `lgnet simulate` stays marked as simulated when read back by path."""
     sidecar = folder / "simulation.json"
-    flagged = "simulated" in partnerships.columns and partnerships["simulated"].astype(str).str.lower().eq("true").all()
     if sidecar.is_file():
         import json
 
@@ -557,18 +551,20 @@ def _carry_simulation_marker(data: PartnershipData, folder: Path, partnerships: 
         if info.get("marker") == "SIMULATED":
             data.simulated = True
             data.meta["simulation"] = info
-    elif flagged:
-        data.simulated = True
+    elif "simulated" in partnerships.columns:  # a user's column proves nothing: only lgnet's own sidecar does
+        data.meta.setdefault("warnings", []).append(
+            f"{_display(folder)}: the column 'simulated' is kept as an ordinary column; data are marked "
+            "simulated only by the simulation.json that `lgnet simulate` writes")
 
 
-def read_wide(path, year: int = DOCUMENTED_YEAR, *, sheet: str | int = 0, councils: pd.DataFrame | None = None,
+def read_wide(path, year: int = DOCUMENTED_YEAR, *, sheet: str | int | None = None, councils: pd.DataFrame | None = None,
               aliases: pd.DataFrame | None = None, registry: pd.DataFrame | None = None,
               dataset: str | None = None) -> PartnershipData:
     """Read a wide file (CSV or XLSX): one row per partnership, member councils as free text."""
     path = Path(path)
     ctx = _context(year, councils, aliases, registry)
     file = _display(path)
-    table = _read_table(path, sheet)
+    table = _read_table(path, sheet, ctx.warnings)
     cols = _check_columns(file, table, ["name", "nature", "function", "members"], ["partnership_id"], ctx)
     if cols is None:
         raise PartnershipFileError(file, ctx.problems)
@@ -812,16 +808,19 @@ def load_partnerships(source: str | Path = DEFAULT_SET, year: int = DOCUMENTED_Y
 
         return simulate(year=year, seed=seed)
     if isinstance(source, (tuple, list)):
+        kwargs.pop("sheet", None)
         return read_tidy(source, year, **kwargs)
     path = Path(source)
     if not path.exists():
         raise LgnetError(f"partnership file {path} not found: give a tidy folder (partnerships.csv + "
                          "memberships.csv), a wide .csv/.xlsx file, 'documented' or 'simulated'")
     if path.is_dir():
+        kwargs.pop("sheet", None)
         return read_tidy(path, year, **kwargs)
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        sheets = {s.lower() for s in pd.ExcelFile(path).sheet_names}
-        if {"partnerships", "memberships"} <= sheets:
+    if path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
+        sheets = {s.lower() for s in sheet_names(path)}
+        if {"partnerships", "memberships"} <= sheets and kwargs.get("sheet") is None:
+            kwargs.pop("sheet", None)
             return read_tidy(path, year, **kwargs)
     return read_wide(path, year, **kwargs)
 
