@@ -160,12 +160,14 @@ def subsets_results(run: Run, dataset: str | None = None) -> pd.DataFrame:
         rows += _mrqap_rows(res.coefficients(), "combined", ["same_region", "distance_km"], f" ({nature})",
                             res.permutations)
     _, cmp_ = _tie_distances(data.key(run, dataset=dataset), run.permutations)
-    rows.append(_row("mean distance, frontline − administrative (km)", "difference", cmp_["diff_means_km"],
+    rows.append(_row("difference of mean distances, frontline − administrative (km)", "difference", cmp_["diff_means_km"],
                      cmp_["p_perm"], run.permutations))
     return pd.DataFrame(rows)
 
 
 _RESULTS = {"propensity": propensity_results, "selection": selection_results, "subsets": subsets_results}
+CHAPTER_TITLES = {"propensity": "propensity (chapter 2)", "selection": "partner selection (chapter 3)",
+                  "subsets": "the activity subsets (chapter 4)"}
 
 
 def evidence_results(run: Run, chapter: str) -> pd.DataFrame:
@@ -310,7 +312,8 @@ def evidence_table(run: Run, chapter: str):
     sets = evidence_sets()
     out = wide(evidence_results(run, chapter), {n: set_label(n) for n in sets})
     out.index.name = "result"
-    out.attrs["sentence"] = evidence_sentence(run, chapter).markdown
+    out.attrs["caption"] = (f"Key results of {CHAPTER_TITLES[chapter]} on the strict, default and all evidence sets "
+                            "(permutation p; distance per 100 km).")
     return out
 
 

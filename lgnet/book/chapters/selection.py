@@ -360,8 +360,10 @@ def restricted_r2(run: Run) -> pd.DataFrame:
         "councils (in ≥1 partnership)": part["n_councils"].reindex(full.index).to_numpy(),
         "pairs (in ≥1 partnership)": part["n_dyads"].reindex(full.index).to_numpy(),
         "R² (in ≥1 partnership)": part["r_squared"].reindex(full.index).round(3).to_numpy(),
-    })
-    return out.set_index("model")
+    }).set_index("model")
+    out.attrs["caption"] = ("R² of the partner-selection models on every council and on the councils with at least "
+                            "one partnership in the data.")
+    return out
 
 
 def _restricted_results(run: Run) -> pd.DataFrame:
@@ -379,6 +381,8 @@ def restricted_coefficients(run: Run) -> pd.DataFrame:
 
     out = robustness.wide(_restricted_results(run))
     out.index.name = "result"
+    out.attrs["caption"] = ("Key partner-selection results on every council and on the councils with at least one "
+                            "partnership in the data (permutation p; distance per 100 km).")
     return out
 
 
