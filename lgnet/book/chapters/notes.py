@@ -111,6 +111,9 @@ def dataset_note(run: Run, needs: str = "") -> Note:
                  if wide else
                  "Who partners with whom inside it is real evidence about partner selection; at this coverage, "
                  "how many partnerships a council has partly reflects which councils publish their arrangements. ")
+        if run.year != DOCUMENTED_YEAR:
+            reach = (f"Carried to the councils of {run.year}, it is evidence about the c. {DOCUMENTED_YEAR} "
+                     f"arrangements, not about which councils partnered in {run.year}. ")
         geography = pdata.meta.get("geography_note", "")
         later = (f" {geography}{collapsed_text(pdata)}" if run.year != DOCUMENTED_YEAR and geography else "")
         return admonition(
@@ -163,4 +166,7 @@ def coverage_note(run: Run) -> Note:
                                "range the article's data exceeded. Their signs and significance are real evidence "
                                "about the documented arrangements; their R² is not the article's."
                                if tail else "and the range is comparable with the article's."))
-    return admonition("What this dataset can support", f"{cover} {spread}", "note")
+    later = (f" These are c. {DOCUMENTED_YEAR} arrangements carried to the councils of {run.year} (see the box at the "
+             "top of the page), not a record of partnerships in that year." if run.year != DOCUMENTED_YEAR
+             and pdata.meta.get("carried") else "")
+    return admonition("What this dataset can support", f"{cover} {spread}{later}", "note")

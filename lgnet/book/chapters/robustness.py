@@ -266,7 +266,7 @@ def _not_applicable(run: Run) -> Note:
     return admonition(
         "Robustness to evidence: not applicable to this run",
         f"The evidence sets (strict, default, all) are subsets of the documented sample; this run uses "
-        f"{label(run)}, so the comparison applies only to the documented sample. Rerun the chapter with "
+        f"the {label(run)}, so the comparison applies only to the documented sample. Rerun the chapter with "
         "`partnerships = \"documented\"` to see it.", "note")
 
 
