@@ -167,3 +167,11 @@ def test_no_count_of_the_old_documented_sample_is_left_in_the_book():
                     if OLD_COUNTS.search(line):
                         hits.append(f"{path.relative_to(ROOT)}:{i}: {line.strip()[:100]}")
     assert not hits, "counts of the old sample (153 partnerships, 67.7%) left:\n" + "\n".join(hits)
+
+
+def test_coverage_note_is_computed_from_the_data(sets):
+    doc = lg.coverage_note(lg.setup(partnerships="documented")).markdown
+    assert "It reaches 10 of the 12 councils of 2017 (83.3%)" in doc and "far from the whole network" in doc
+    assert "run from 1 to 2" in doc and "the long tail is missing" in doc
+    doc = lg.coverage_note(lg.setup(partnerships="documented-all")).markdown
+    assert "11 of the 12 councils of 2017 (91.7%)" in doc
