@@ -43,12 +43,15 @@ Chapter 5, efficiency and legitimacy (``synthesis``)
 Appendix: method validation (``appendices``)
     planted_effects_table, recovery_table, recovery_figure, null_calibration_table, calibration_figure,
     calibration_table
+Answers to the exercises, for teachers (``lgnet.book.answers``)
+    answer (``lg.answer(run, "propensity", 1)``: a hidden-by-default worked answer, computed from the run)
 Appendix: data (``appendices``)
     manifest_table, data_dictionary, attribute_gaps, council_provenance, documented_sample_summary
 """
 
 from __future__ import annotations
 
+from lgnet.book.answers import answer
 from lgnet.book.chapters.appendices import (
     PLANTED_TERMS,
     attribute_gaps,
