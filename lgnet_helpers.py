@@ -132,6 +132,8 @@ from lgnet.book.chapters.terms import TERM_LABELS
 from lgnet.book.chapters.robustness import evidence_results, evidence_sentence, evidence_table
 from lgnet.book.chapters.selection import restricted_coefficients, restricted_r2, restricted_sentence
 from lgnet.book.chapters.notes import coverage_note, dataset_counts
+from lgnet.book.chapters.catalogue import (catalogue_html, catalogue_intro, catalogue_search, catalogue_summary,
+                                       catalogue_table, coverage_counts, coverage_map, coverage_table)
 from lgnet.data.partnership_data import NATURES, PartnershipData
 
 __all__ = [name for name in dir() if not name.startswith("_") and name != "annotations"]

@@ -482,3 +482,69 @@ def rejection_rate_plot(table: pd.DataFrame, alpha: float = 0.05, ax=None) -> Fi
     fig.alt_text = ("Line chart of rejection rates against effect size by method, with 95% intervals. "
                     + "; ".join(parts) + f". A dashed line marks the nominal {100 * alpha:.0f}% level.")
     return fig
+
+
+#: Classes of the coverage map: (lowest, highest, label); the last is open.
+COVERAGE_CLASSES = ((0, 0, "none"), (1, 1, "1"), (2, 2, "2"), (3, 3, "3"), (4, 5, "4-5"), (6, 9, "6-9"),
+                    (10, None, "10 or more"))
+
+
+def coverage_map(boundaries_gdf, counts: pd.Series, ax=None, *, regions_gdf=None,
+                 what: str = "documented partnerships") -> Figure:
+    """Figure: councils shaded by their number of partnerships (``counts``: GSS code -> number; missing = 0).
+
+    Lower-tier and single-tier councils are filled (counties overlap their districts, so a county's own
+    number is not drawn as a fill: its outline is dashed and its number is in the coverage table). Classes
+    are :data:`COVERAGE_CLASSES`; councils with none are white. British National Grid (EPSG:27700), km axes.
+    """
+    from matplotlib.colors import ListedColormap
+    from matplotlib.patches import Patch
+
+    _check_bng(boundaries_gdf, "boundaries")
+    if regions_gdf is not None:
+        _check_bng(regions_gdf, "region boundaries")
+    gdf = boundaries_gdf.copy()
+    gdf["n"] = gdf["code"].map(counts).fillna(0).astype(int)
+    is_county = gdf["type"].astype("string").eq("county").fillna(False).to_numpy(dtype=bool)
+    colours = ["#ffffff", "#deebf7", "#c6dbef", "#9ecae1", "#6baed6", "#3182bd", "#08519c"]
+
+    def klass(n: int) -> int:
+        for i, (lo, hi, _label) in enumerate(COVERAGE_CLASSES):
+            if n >= lo and (hi is None or n <= hi):
+                return i
+        return len(COVERAGE_CLASSES) - 1
+
+    gdf["class"] = gdf["n"].map(klass)
+    if ax is None:
+        fig = _figure(7.5, 8.5)
+        ax = fig.add_subplot(1, 1, 1)
+    else:
+        fig = ax.figure
+    lower = gdf[~is_county]
+    lower.plot(ax=ax, column="class", cmap=ListedColormap(colours), vmin=0, vmax=len(colours) - 1,
+               edgecolor="#9a9a9a", linewidth=0.25)
+    if is_county.any():
+        gdf[is_county].plot(ax=ax, facecolor="none", edgecolor="#555555", linewidth=0.6, linestyle="--")
+    if regions_gdf is not None:
+        regions_gdf.plot(ax=ax, facecolor="none", edgecolor="#222222", linewidth=1.0)
+    sizes = lower["class"].value_counts()
+    handles = [Patch(facecolor=c, edgecolor="#9a9a9a", label=f"{label} ({int(sizes.get(i, 0))} councils)")
+               for i, (c, (_lo, _hi, label)) in enumerate(zip(colours, COVERAGE_CLASSES))]
+    if is_county.any():
+        handles.append(Line2D([], [], color="#555555", lw=0.8, ls="--", label="county council area"))
+    ax.legend(handles=handles, title=f"Number of {what}", loc="upper left", fontsize=8, title_fontsize=8,
+              frameon=True)
+    ax.set_aspect("equal")
+    km = FuncFormatter(lambda v, _pos: f"{v / 1000:.0f}")
+    ax.xaxis.set_major_formatter(km)
+    ax.yaxis.set_major_formatter(km)
+    ax.set_xlabel("Easting (km, British National Grid)")
+    ax.set_ylabel("Northing (km, British National Grid)")
+    none = int((lower["n"] == 0).sum())
+    top = lower.sort_values("n", ascending=False).iloc[0] if len(lower) else None
+    fig.alt_text = (
+        f"Map of England's {len(lower)} district, unitary, metropolitan and London councils shaded by their "
+        f"number of {what}: {none} have none"
+        + (f", the most is {int(top['n'])} ({top['name']})" if top is not None and "name" in lower else "")
+        + f"; {int(is_county.sum())} county council areas are outlined with dashes.")
+    return fig
