@@ -20,6 +20,7 @@ SUBCOMMAND_MODULES = [
     "lgnet.cli.simulate",  # lgnet simulate
     "lgnet.cli.mrqap",     # lgnet mrqap
     "lgnet.cli.run",       # lgnet run
+    "lgnet.cli.export",    # lgnet export
 ]
 
 
