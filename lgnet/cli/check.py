@@ -12,7 +12,13 @@ natures, functions, participation, name and nature mappings applied, warnings) o
 found (with file, row, column, value and the closest candidates); exit code 2 on errors.
 
 FILE is one of:
-  documented            the committed documented sample (year 2017 only)
+  documented            the committed documented sample, c. 2017 (default evidence set: shared
+                        services, proposals and services dated outside 2014-2019)
+  documented-strict     ... shared services with evidence of operation in 2014-2019 only
+  documented-all        ... every record (also joint plans, strategic partnerships, statutory bodies)
+                        For any of the three, the counts of all three sets are printed too. With a
+                        --year after 2017 the members are carried to their successor councils;
+                        partnerships whose members merged into one council are listed.
   a folder              a tidy pair: partnerships.csv + memberships.csv (or .xlsx)
   a .csv / .xlsx file   a wide file (one row per partnership, member councils as free text),
                         or a workbook with sheets 'partnerships' and 'memberships'
@@ -25,7 +31,8 @@ def add_parser(subparsers) -> None:
         "check", help="validate a partnership file and summarise it",
         description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("file", metavar="FILE", help="'documented', a tidy folder, or a wide .csv/.xlsx file")
+    parser.add_argument("file", metavar="FILE",
+                        help="'documented', 'documented-strict', 'documented-all', a tidy folder, or a wide .csv/.xlsx file")
     parser.add_argument("--year", type=int, default=2017, help="dataset year: councils in existence on 1 April (default 2017)")
     parser.add_argument("--quiet", action="store_true", help="print only the headline counts")
     parser.add_argument("--sheet", metavar="NAME", help="the sheet of a workbook to read (default: the first)")
@@ -87,6 +94,39 @@ def format_summary(data, summary: dict, quiet: bool = False) -> str:
     return "\n".join(lines)
 
 
+def format_evidence_sets(sets: dict) -> str:
+    """The table of the documented sample's evidence sets: partnerships, memberships, participation."""
+    first = next(iter(sets.values()))
+    year = first.year
+    header = ("evidence set", "categories", "partnerships", "memberships", "councils", "participation")
+    rows = []
+    for name, data in sets.items():
+        e = data.meta["evidence_set"]
+        rows.append((name, ", ".join(e["categories"]) if len(e["categories"]) < 6 else "all categories",
+                     str(e["partnerships"]), str(e["memberships"]),
+                     f"{e['councils']} of {e['councils_in_year']}", f"{e['participation']:.1%}"))
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    right = {2, 3, 4, 5}
+
+    def line(cells):
+        return "  " + "  ".join(c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths)))
+
+    lines = [f"Evidence sets of the documented sample (councils of {year}; participation = councils in at "
+             "least one partnership):", line(header), *[line(r) for r in rows]]
+    carried = first.meta.get("carried")
+    if carried:
+        lines += ["", first.meta["geography_note"]]
+        for name, data in sets.items():
+            c = data.meta["carried"]
+            gone = ", ".join(f"{x['partnership_id']} ({x['council']})" for x in c["collapsed"]) or "none"
+            lines.append(f"  {name}: {c['moved']} of {c['memberships_2017']} memberships moved; "
+                         f"{len(c['merged'])} merger(s) inside partnerships counted once; set aside: {gone}")
+        if carried["splits"]:
+            lines.append("  councils of 2017 carried to several successors: " + "; ".join(
+                f"{s['council_2017']} -> " + ", ".join(n for _, n in s["to"]) for s in carried["splits"]))
+    return "\n".join(lines)
+
+
 def user_aliases(path):
     """The analyst's alias table (--aliases FILE) followed by the project's: the analyst's rows win."""
     from pathlib import Path
@@ -105,7 +145,8 @@ def user_aliases(path):
 
 
 def run(args) -> int:
-    from lgnet.data.partnerships import PartnershipFileError, load_partnerships, summarise
+    from lgnet.data.partnerships import (PartnershipFileError, is_documented, load_evidence_sets,
+                                         load_partnerships, summarise)
 
     from lgnet.data.years import check_year
 
@@ -125,4 +166,7 @@ def run(args) -> int:
     except FileNotFoundError as exc:
         raise LgnetError(str(exc)) from exc
     print(format_summary(data, summarise(data), quiet=args.quiet))
+    if is_documented(args.file):
+        print()
+        print(format_evidence_sets(load_evidence_sets(args.year)))
     return 0
