@@ -324,7 +324,20 @@ def _align_degree(table: pd.DataFrame, degree: pd.Series) -> np.ndarray:
 
 
 def _count_model(y: np.ndarray, X: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
-    """Negative binomial (NB2) of degree on X; tries newton, then bfgs, then nm if it does not converge."""
+    """Negative binomial (NB2) of degree on X; tries newton, then bfgs, then nm if it does not converge.
+
+    No warning escapes: every warning of the fit (and of the lazily computed standard errors) is recorded in
+    the fit's ``warnings`` for the page to show as a note."""
+    with warnings.catch_warnings(record=True) as caught_all, np.errstate(all="ignore"):
+        warnings.simplefilter("always")
+        table, fit = _count_model_fit(y, X)
+    extra = "; ".join(dict.fromkeys(str(w.message) for w in caught_all))
+    if fit is not None and extra:
+        fit["warnings"] = "; ".join(x for x in (fit.get("warnings", ""), extra) if x)
+    return table, fit
+
+
+def _count_model_fit(y: np.ndarray, X: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
     model = sm.NegativeBinomial(y, X)
     res, caught = None, []
     for method in ("newton", "bfgs", "nm"):

@@ -91,3 +91,8 @@ def test_table_notes_render_under_the_table():
     html = d.table_html(t)
     assert html.index("<table") < html.index("n = 1 council")
     assert t.attrs["notes"] == ["n = 1 council"]
+
+
+def test_coefficients_never_print_as_zero():
+    assert [d.sig3(v) for v in (0.000506, -0.000506, 37.61, 123456.0, 0.0)] == [
+        "0.000506", "-0.000506", "37.6", "123,456", "0"]

@@ -4,6 +4,7 @@ finds" table, figures with alt text, and the formatting of numbers and p-values.
 from __future__ import annotations
 
 import base64
+import math
 import html
 import io
 
@@ -74,6 +75,19 @@ def num(x, digits: int = 2) -> str:
     if float(x).is_integer() and abs(x) < 1e6:
         return f"{int(x)}"
     return f"{float(x):.{digits}f}"
+
+
+def sig3(x) -> str:
+    """A coefficient as text with three significant figures ('-0.000506', '37.6'), never '0.000'; '–' if missing."""
+    if x is None or pd.isna(x):
+        return "–"
+    x = float(x)
+    if x == 0:
+        return "0"
+    if abs(x) >= 1000:
+        return f"{x:,.0f}"
+    decimals = max(0, 2 - math.floor(math.log10(abs(x))))
+    return f"{x:.{decimals}f}"
 
 
 def p_floor(permutations: int) -> float:

@@ -9,7 +9,7 @@ from lgnet.book import figures
 from lgnet.book.chapters import data
 from lgnet.book.chapters.cache import cached
 from lgnet.book.chapters.display import (ARTICLE, article_vs_run, holm, multiplicity_sentence, p_cell, pct, p_text,
-                                          rounded, verdict, with_notes)
+                                          rounded, sig3, verdict, with_notes)
 from lgnet.book.chapters.notes import Note, admonition
 from lgnet.book.chapters.run import Run, comparability, label
 from lgnet.book.chapters.terms import variable_label
@@ -115,7 +115,7 @@ def propensity_summary(run: Run, dataset: str | None = None, nature: str = "all"
     s = res.summary()
     out = pd.DataFrame({
         "model": s["model"], "councils (n)": s["n"], "councils excluded": s["n_dropped"],
-        "terms": s["k"], "R²": s["r2"].round(3), "adjusted R²": s["adj_r2"].round(3),
+        "terms": s["k"], "R²": [sig3(v) for v in s["r2"]], "adjusted R²": [sig3(v) for v in s["adj_r2"]],
         "p (R², permutation)": [p_cell(p, run.permutations) for p in s["p_r2_perm"]],
     }).set_index("model")
     out.attrs["method"] = str(s["method"].iloc[0]) if len(s) else ""
@@ -123,8 +123,23 @@ def propensity_summary(run: Run, dataset: str | None = None, nature: str = "all"
     d = res.dropped()
     notes = [f"{m}: {exclusions_text(run, d[d['model'] == m])}." for m in s["model"]
              if len(d[d["model"] == m])]
-    return with_notes(out, *notes, f"Permutation p-values: (b+1)/(R+1), {run.permutations:,} permutations, "
-                                   f"seed {run.seed}.")
+    return with_notes(out, small_data_sentence(run, nature, dataset), *notes,
+                      f"Permutation p-values: (b+1)/(R+1), {run.permutations:,} permutations, seed {run.seed}.")
+
+
+#: Fewer councils in a partnership (or pairs of councils sharing one) than this: the models are unreliable.
+MIN_PARTICIPANTS = 30
+
+
+def small_data_sentence(run: Run, nature: str = "all", dataset: str | None = None) -> str:
+    """A sentence when the data are too thin for the models of this chapter, with the reason ('' otherwise)."""
+    degree = data.network_at(data.key(run, nature, dataset)).degree
+    k = int((degree > 0).sum())
+    if k >= MIN_PARTICIPANTS:
+        return ""
+    return (f"Unreliable: only {k} council{'s' if k != 1 else ''} belong to any partnership in this data "
+            f"(the book asks for at least {MIN_PARTICIPANTS}); the other councils all count zero, so these "
+            "models describe a handful of councils and their p-values say little.")
 
 
 def propensity_r2_figure(run: Run):
@@ -147,8 +162,8 @@ def propensity_coefficients(run: Run, model: str = "combined", dataset: str | No
     vals = holm([max(p, 1 / (R + 1)) for p in c.loc[tested, "p_perm"]])
     for i, v in zip([i for i, t in enumerate(tested) if t], vals):
         adj[i] = v
-    out = pd.DataFrame({"term": c["term"].to_numpy(), "estimate": c["estimate"].round(3).to_numpy(),
-                        "robust SE (HC3)": c["se_hc3"].round(3).to_numpy(),
+    out = pd.DataFrame({"term": c["term"].to_numpy(), "estimate": [sig3(v) for v in c["estimate"]],
+                        "robust SE (HC3)": [sig3(v) for v in c["se_hc3"]],
                         "p (HC3)": [p_cell(p) for p in c["p_hc3"]],
                         "p (Freedman–Lane)": [p_cell(p, R) for p in c["p_perm"]],
                         "p (Freedman–Lane, Holm)": [p_cell(p, R) for p in adj]}).set_index("term")
@@ -194,7 +209,8 @@ def propensity_count_model(run: Run, dataset: str | None = None) -> pd.DataFrame
         return with_notes(pd.DataFrame({"negative binomial check": [f"not estimated reliably: {why}"]},
                                        index=pd.Index(["combined"], name="model")),
                           f"Fitting messages: {warn}" if warn else "")
-    table = pd.DataFrame({"term": c["term"], "estimate": c["estimate"].round(3), "se": c["se"].round(3),
+    table = pd.DataFrame({"term": c["term"], "estimate": [sig3(v) for v in c["estimate"]],
+                          "se": [sig3(v) for v in c["se"]],
                           "p": [p_cell(p) for p in c["p"]],
                           "IRR": [f"{v:.3g}" if pd.notna(v) else "–" for v in c["irr"]]}).set_index("term")
     table.attrs["pseudo_r2"] = float(fit["mcfadden_r2"].iloc[0])

@@ -10,7 +10,7 @@ from lgnet.book import figures
 from lgnet.book.chapters import data
 from lgnet.book.chapters.cache import cached
 from lgnet.book.chapters.display import (article_vs_run, estimate_stars, holm, multiplicity_sentence, p_cell, pct,
-                                          p_text, stars_legend, verdict, with_notes)
+                                          p_text, sig3, stars_legend, verdict, with_notes)
 from lgnet.book.chapters.run import Run
 from lgnet.book.chapters.terms import shown, shown_estimates, term_label
 
@@ -111,9 +111,9 @@ def partner_r2(run: Run, dataset: str | None = None) -> pd.DataFrame:
     out = pd.DataFrame({
         "model": s["model"].str.replace("_", " + "),
         "predictors": s["predictors"].map(lambda p: ", ".join(term_label(t.strip()) for t in str(p).split(","))),
-        "councils": s["n_councils"], "dyads": s["n_dyads"], "R²": s["r_squared"].round(3),
+        "councils": s["n_councils"], "dyads": s["n_dyads"], "R²": [sig3(v) for v in s["r_squared"]],
     })
-    return out.set_index("model")
+    return with_notes(out.set_index("model"), selection_sample_note(selection_result(run, dataset=dataset), run))
 
 
 def coefficient_cells(coefs: pd.DataFrame, permutations: int | None = None) -> pd.DataFrame:
@@ -136,7 +136,7 @@ def partner_coefficients(run: Run, models: list[str] | None = None, dataset: str
     order = [m for m in PARTNER_MODELS if m in wide.columns]
     wide = wide.reindex(index=list(dict.fromkeys(cells["predictor"])), columns=order).fillna("")
     r2 = res.summary().set_index("model")["r_squared"]
-    wide.loc["R²"] = [f"{r2[m]:.3f}" for m in order]
+    wide.loc["R²"] = [sig3(r2[m]) for m in order]
     wide.columns = [m.replace("_", " + ") for m in wide.columns]
     wide.index.name = "predictor"
     full = c[(c["model"] == "combined") & (c["term"] != "(intercept)")]
@@ -178,9 +178,9 @@ def politics_region_table(run: Run) -> pd.DataFrame:
         if r.empty:
             continue
         r = r.iloc[0]
-        rows.append({"model": what, "same party: estimate": round(float(r["estimate"]), 4),
+        rows.append({"model": what, "same party: estimate": sig3(r["estimate"]),
                      "p (permutation)": p_cell(r["p_value"], run.permutations),
-                     "R² of the model": round(float(s.loc[m, "r_squared"]), 3)})
+                     "R² of the model": sig3(s.loc[m, "r_squared"])})
     return pd.DataFrame(rows).set_index("model")
 
 
@@ -199,14 +199,17 @@ def logistic_table(run: Run, dataset: str | None = None) -> pd.DataFrame:
         c = shown_estimates(c[c["term"] != "(intercept)"])
         frames.append(pd.DataFrame({
             "model": c["model"].str.replace("_", " + "), "predictor": c["term"].map(term_label),
-            "estimate (log-odds)": c["estimate"].round(4),
+            "estimate (log-odds)": [sig3(v) for v in c["estimate"]],
             "odds ratio": [f"{v:.3g}" for v in np.exp(c["estimate"].astype(float))],
             "p (permutation)": [p_cell(p, run.logistic_permutations) for p in c["p_value"]], "note": ""}))
     out = pd.concat(frames, ignore_index=True).set_index(["model", "predictor"])
     if not out["note"].astype(bool).any():
         out = out.drop(columns="note")
     out.attrs["permutations"] = run.logistic_permutations
-    return out
+    res = next((r for r in (logistic_result(run, m, dataset) for m in LOGISTIC_MODELS) if not isinstance(r, str)), None)
+    return with_notes(out, selection_sample_note(res, run) if res is not None else "",
+                      f"Odds ratios per unit of the predictor (distance per 100 km); Y-permutation p-values, "
+                      f"{run.logistic_permutations:,} permutations.")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -243,7 +246,16 @@ def selection_sample_note(res, run: Run | None = None) -> str:
 
         out = exclusions_text(run, pd.DataFrame([{"variable": v, "reason": r, "codes": [c]}
                                                  for c, v, r in zip(d["code"], d["variable"], d["reason"])]))
-    return (f"n = {n_c} councils, {n_d:,} pairs of councils (dyads) in every model (one common sample, so R² "
+    thin = ""
+    if run is not None:
+        from lgnet.book.chapters.propensity import MIN_PARTICIPANTS
+
+        ties = int((data.network_at(data.key(run)).W_binary > 0).sum() // 2)
+        if ties < MIN_PARTICIPANTS:
+            thin = (f"Unreliable: only {ties} pair{'s' if ties != 1 else ''} of councils share a partnership in "
+                    f"this data (the book asks for at least {MIN_PARTICIPANTS}); the coefficients rest on those few "
+                    "ties. ")
+    return thin + (f"n = {n_c} councils, {n_d:,} pairs of councils (dyads) in every model (one common sample, so R² "
             f"compare across models); {out}. Permutation p-values: (b+1)/(R+1), {res.permutations:,} "
             f"permutations, seed {res.seed}.")
 
@@ -356,10 +368,10 @@ def restricted_r2(run: Run) -> pd.DataFrame:
     part = restricted_result(run).summary().set_index("model")
     out = pd.DataFrame({
         "model": [m.replace("_", " + ") for m in full.index],
-        "councils (all)": full["n_councils"].to_numpy(), "R² (all councils)": full["r_squared"].round(3).to_numpy(),
+        "councils (all)": full["n_councils"].to_numpy(), "R² (all councils)": [sig3(v) for v in full["r_squared"]],
         "councils (in ≥1 partnership)": part["n_councils"].reindex(full.index).to_numpy(),
         "pairs (in ≥1 partnership)": part["n_dyads"].reindex(full.index).to_numpy(),
-        "R² (in ≥1 partnership)": part["r_squared"].reindex(full.index).round(3).to_numpy(),
+        "R² (in ≥1 partnership)": [sig3(v) for v in part["r_squared"].reindex(full.index)],
     }).set_index("model")
     out.attrs["caption"] = ("R² of the partner-selection models on every council and on the councils with at least "
                             "one partnership in the data.")

@@ -8,10 +8,11 @@ import pandas as pd
 from lgnet.book import figures
 from lgnet.book.chapters import data
 from lgnet.book.chapters.cache import cached
-from lgnet.book.chapters.display import article_vs_run, num, p_cell, pct, p_text, stars_legend, verdict, with_notes
+from lgnet.book.chapters.display import article_vs_run, num, p_cell, pct, p_text, sig3, stars_legend, verdict, with_notes
 from lgnet.book.chapters.propensity import propensity_result
 from lgnet.book.chapters.run import Run
-from lgnet.book.chapters.selection import SUBSET_MODELS, coefficient, coefficient_cells, coefficient_text, selection_result
+from lgnet.book.chapters.selection import (SUBSET_MODELS, coefficient, coefficient_cells, coefficient_text,
+                                          selection_result, selection_sample_note)
 
 SUBSETS = ["all", "frontline", "administrative"]
 
@@ -40,11 +41,14 @@ def subset_r2(run: Run) -> pd.DataFrame:
     for nature in SUBSETS:
         p = propensity_result(run, nature=nature).summary().set_index("model")
         s = _subset_selection(run, nature).summary().set_index("model")
-        rows.append({"subset": nature, "propensity R² (combined)": round(float(p.loc["combined", "r2"]), 3),
-                     "propensity R², largest block": round(float(p["r2"].max()), 3),
-                     "partner selection R² (organisational)": round(float(s.loc["organisational", "r_squared"]), 3),
-                     "partner selection R² (combined)": round(float(s.loc["combined", "r_squared"]), 3)})
-    return pd.DataFrame(rows).set_index("subset")
+        rows.append({"subset": nature, "propensity R² (combined)": sig3(p.loc["combined", "r2"]),
+                     "propensity R², largest block": sig3(p["r2"].max()),
+                     "partner selection R² (organisational)": sig3(s.loc["organisational", "r_squared"]),
+                     "partner selection R² (combined)": sig3(s.loc["combined", "r_squared"])})
+    out = pd.DataFrame(rows).set_index("subset")
+    return with_notes(out, "Propensity R² is over councils (partnerships per council), partner-selection R² over "
+                           "pairs of councils (shared partnerships): different quantities, not to be ranked against "
+                           "each other.", selection_sample_note(_subset_selection(run, "all"), run))
 
 
 def subset_coefficients(run: Run, model: str = "combined") -> pd.DataFrame:
