@@ -61,10 +61,13 @@ def test_markdown_special_characters_are_escaped():
 def test_comparison_tables_name_their_source():
     df = pd.DataFrame({"The article reports": ["338"], "This run finds": ["153"]},
                       index=pd.Index(["partnerships"], name="Quantity"))
-    df.attrs.update(table="compare_background", source="Dixon and Elston (2020b), the LSE blog")
+    df.attrs.update(table="compare_background", source="Dixon & Elston (2020), LSE British Politics and Policy blog")
     md = tables.book_table(df)
     assert "What the article reports beside what this run finds." in md
-    assert "quoted from Dixon and Elston (2020b)" in md
+    assert "* - Quantity\n  - The article reports (blog, 2020b)" in md
+    assert "quoted from the authors' blog summary, Dixon and Elston (2020b)" in md
+    df.attrs.update(source_key="article")
+    assert "The article reports (journal article, 2020a)" in tables.book_table(df)
 
 
 def test_helpers_tag_their_tables():

@@ -246,6 +246,27 @@ def caption(df: pd.DataFrame) -> str:
                                          "the dataset of this page"))
 
 
+#: The two sources of the article's figures, as the bibliography labels them (book/references.bib).
+SOURCES = {
+    "blog": ("blog, 2020b", "the authors' blog summary, Dixon and Elston (2020b), LSE British Politics and Policy, "
+                            "which reports the journal article (2020a)"),
+    "article": ("journal article, 2020a", "the journal article, Dixon and Elston (2020a), Public Administration "
+                                          "98(3)"),
+}
+
+
+def source_key(df: pd.DataFrame) -> str | None:
+    """Which of the two references an "article reports" column quotes: ``attrs['source_key']``, else read from
+    ``attrs['source']`` (the blog when it names it)."""
+    key = df.attrs.get("source_key")
+    if key in SOURCES:
+        return key
+    source = str(df.attrs.get("source") or "")
+    if not source:
+        return None
+    return "blog" if "blog" in source.lower() else "article"
+
+
 def notes(df: pd.DataFrame, headers: list[str], has_missing: bool) -> list[str]:
     """Lines printed under the table: its own notes, the source of article figures, explanations of
     specialist columns, and what '–' means."""
@@ -254,8 +275,9 @@ def notes(df: pd.DataFrame, headers: list[str], has_missing: bool) -> list[str]:
         v = df.attrs.get(key)
         if v and isinstance(v, str):
             out.append(v if key != "method" else f"Method: {v}")
-    if df.attrs.get("source"):
-        out.append(f"The article's figures are quoted from {df.attrs['source']}.")
+    key = source_key(df)
+    if key:
+        out.append(f"The article's figures in this table are quoted from {SOURCES[key][1]}.")
     joined = " ".join(headers)
     for key, text in COLUMN_NOTES.items():
         if key.lower() in joined.lower():
@@ -268,6 +290,9 @@ def notes(df: pd.DataFrame, headers: list[str], has_missing: bool) -> list[str]:
 def book_table(df: pd.DataFrame) -> str:
     """The MyST Markdown of a book table: a numbered, captioned ``{list-table}`` with notes under it."""
     body = tidy(df)
+    key = source_key(df)
+    if key:  # the column says which of the two references it quotes
+        body.columns = [f"{h} ({SOURCES[key][0]})" if h == "The article reports" else h for h in body.columns]
     headers = list(body.columns)
     has_missing = any(MISSING == v for v in body.to_numpy().ravel()) or any(
         _cell(v) == MISSING for v in df.to_numpy().ravel())
