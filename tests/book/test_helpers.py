@@ -161,7 +161,8 @@ def test_closing_tables_on_the_documented_sample(raw_data):
     assert lg.compare_propensity(run).loc["largest R² of any block or combined", "This run finds"].startswith(
         f"{100 * p['r2'].max():.1f}%")
     activity = lg.compare_activity(run)
-    assert "km" in activity.loc["median distance between partners", "This run finds"]
+    assert "km" in activity.loc["median distance between partners (per partnership)", "This run finds"]
+    assert activity["Note"].str.startswith(("agrees", "differs", "not comparable", "description")).all()
     conclusions = lg.compare_conclusions(run)
     assert list(conclusions.columns) == ["The article reports", "This run finds", "Note"]
     assert "documented sample" in lg.synthesis_table(run).columns[0]
@@ -177,7 +178,7 @@ def test_propensity_falls_back_visibly_when_alignment_duplicates_party(tiny, mon
         def __init__(self):
             self.notes = ["type: reference category 'shire district'"]
 
-    def fake_models(table, degree, permutations, seed, blocks=None, quiet=True):
+    def fake_models(table, degree, permutations, seed, blocks=None, quiet=True, **kwargs):
         calls.append(blocks)
         if blocks is None:
             raise propensity.PropensityInputError("design for [...] is rank deficient (6 < 7 columns)")
