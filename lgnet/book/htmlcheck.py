@@ -147,14 +147,30 @@ def screenshot(url: str, png: Path, *, size: tuple[int, int] = (1280, 2400), chr
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    inject: str | None = None  # a <script> appended to every HTML page served (the layout measurement)
+
     def log_message(self, format, *args):  # noqa: A002 - http.server's signature
         pass
 
+    def send_head(self):
+        path = Path(self.translate_path(self.path))
+        if self.inject is None or path.suffix != ".html" or not path.is_file():
+            return super().send_head()
+        import io
+
+        body = path.read_bytes().replace(b"</body>", self.inject.encode("utf-8") + b"</body>")
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
+
 
 @contextlib.contextmanager
-def serve(folder: Path):
-    """Serve ``folder`` on 127.0.0.1 at a free port; yields the base URL (ending with '/')."""
-    handler = functools.partial(_QuietHandler, directory=str(folder))
+def serve(folder: Path, inject: str | None = None):
+    """Serve ``folder`` on 127.0.0.1 at a free port; yields the base URL (ending with '/'). ``inject``: HTML
+    (a script) added before ``</body>`` of every page served."""
+    handler = functools.partial(type("_Handler", (_QuietHandler,), {"inject": inject}), directory=str(folder))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -531,3 +547,131 @@ def screenshots(html_dir: Path, out_dir: Path, book_root: Path | None = None, *,
             written.append(screenshot(base + page.rel_html.as_posix(), Path(out_dir) / name, size=size,
                                       chromium=binary))
     return written
+
+
+# ---------------------------------------------------------------------------------------------
+# reading checks at 1280 px: nothing overflows its column; no NaN, raw variable names or 0.000 odds ratios
+
+#: Width of the browser window for the reading checks (a laptop).
+READING_WIDTH = 1280
+
+#: Measures, after layout, every table, figure and output of the article column: an element whose right edge
+#: passes the column's and that no scrolling box (overflow-x auto/scroll) between them holds is an overflow
+#: (clipped or pushing the page sideways). Writes JSON into <pre id="lgnet-layout">.
+LAYOUT_JS = r"""<script>
+window.addEventListener('load', function () { setTimeout(function () {
+  var out = {width: window.innerWidth, page_scroll: document.documentElement.scrollWidth > window.innerWidth + 1,
+             overflow: [], scrolling: 0, odds_zero: [], nan: [], text: ''};
+  var column = document.querySelector('.bd-article') || document.querySelector('main') || document.body;
+  var right = column.getBoundingClientRect().right + 1;
+  function scrolls(el) {
+    for (var a = el; a && a !== column; a = a.parentElement) {
+      var ox = getComputedStyle(a).overflowX;
+      if ((ox === 'auto' || ox === 'scroll') && a.getBoundingClientRect().right <= right) return a;
+    }
+    return null;
+  }
+  function name(el) {
+    var cap = el.querySelector && el.querySelector('caption, figcaption');
+    var t = (cap ? cap.innerText : (el.getAttribute('alt') || el.innerText || '')).trim();
+    return el.tagName.toLowerCase() + ': ' + t.slice(0, 80).replace(/\s+/g, ' ');
+  }
+  column.querySelectorAll('table, img, figure, svg, .cell_output, pre').forEach(function (el) {
+    var r = el.getBoundingClientRect();
+    if (r.width === 0) return;
+    if (r.right > right) {
+      if (!scrolls(el)) out.overflow.push(name(el) + ' (' + Math.round(r.right - right) + ' px past the column)');
+    } else if (el.tagName === 'TABLE' && el.scrollWidth > el.clientWidth + 1) { out.scrolling += 1; }
+  });
+  column.querySelectorAll('table').forEach(function (t) {
+    var heads = Array.from(t.querySelectorAll('th')).map(function (h) { return h.innerText.toLowerCase(); });
+    heads.forEach(function (h, i) {
+      if (h.indexOf('odds ratio') < 0) return;
+      t.querySelectorAll('tr').forEach(function (tr) {
+        var c = tr.children[i];
+        if (c && c.tagName === 'TD' && /^\s*0\.0+\s*$/.test(c.innerText)) out.odds_zero.push(name(t));
+      });
+    });
+  });
+  var clone = column.cloneNode(true);
+  clone.querySelectorAll('pre, code, script, style, .highlight, .cell_input').forEach(function (e) { e.remove(); });
+  out.text = clone.textContent;
+  var pre = document.createElement('pre');
+  pre.id = 'lgnet-layout';
+  pre.textContent = JSON.stringify(out);
+  document.body.appendChild(pre);
+}, 500); });
+</script>"""
+
+
+def raw_variable_names(dictionary_csv: Path) -> list[str]:
+    """The variable names of the data dictionary that a reader must never see as such: the ones that are not
+    ordinary words (they contain '_' or a digit)."""
+    import csv
+
+    with open(dictionary_csv, newline="", encoding="utf-8") as fh:
+        names = [row["variable"].strip() for row in csv.DictReader(fh)]
+    return sorted(n for n in names if n and re.search(r"[_0-9]", n))
+
+
+def measure_layout(url: str, *, chromium: str | None = None, timeout: float = 90,
+                   width: int = READING_WIDTH) -> dict:
+    """The layout measurement of a page served with ``inject=LAYOUT_JS`` (see :data:`LAYOUT_JS`)."""
+    import html as _html
+    import json
+
+    result = run_chromium(["--virtual-time-budget=8000", f"--window-size={width},1000", "--dump-dom", url],
+                          timeout=timeout, chromium=chromium)
+    m = re.search(r'<pre id="lgnet-layout">(.*?)</pre>', result.stdout, flags=re.S)
+    if result.returncode != 0 or not m:
+        raise RuntimeError(f"Chromium could not measure {url}: {result.stderr.strip()[-400:]}")
+    return json.loads(_html.unescape(m.group(1)))
+
+
+def reading_problems(where: str, layout: dict, raw_names: list[str]) -> list[str]:
+    """What a reader at 1280 px would trip over on one page (from :func:`measure_layout`)."""
+    problems = [f"{where}: {o} overflows its column at {layout.get('width')} px" for o in layout["overflow"]]
+    if layout.get("page_scroll"):
+        problems.append(f"{where}: the page scrolls sideways at {layout.get('width')} px")
+    text = layout.get("text", "")
+    if re.search(r"\bNaN\b", text):
+        problems.append(f"{where}: shows 'NaN' (say '–' and why)")
+    for n in raw_names:
+        if re.search(rf"(?<![\w.]){re.escape(n)}(?!\w)", text):
+            problems.append(f"{where}: shows the raw variable name {n!r} (use its label)")
+    for t in sorted(set(layout.get("odds_zero", []))):
+        problems.append(f"{where}: an odds ratio shown as 0.000 in {t}")
+    return problems
+
+
+def check_reading(html_dir: Path, book_root: Path | None = None, *, dictionary: Path | None = None,
+                  chromium: str | None = None, pages: list[ChapterPage] | None = None,
+                  timeout: float = 90, workers: int = 2) -> Report:
+    """Open every toc page at 1280 px and report tables or figures that overflow their column, and pages that
+    show 'NaN', a raw variable name from ``dictionary`` (default ``<book_root>/data/dictionary.csv``) or an
+    odds ratio of 0.000."""
+    html_dir = Path(html_dir).resolve()
+    book_root = Path(book_root).resolve() if book_root else html_dir.parent.parent
+    if pages is None:
+        pages = [p for p in chapter_pages(book_root, html_dir) if (html_dir / p.rel_html).is_file()]
+    dictionary = Path(dictionary) if dictionary else book_root / "data" / "dictionary.csv"
+    names = raw_variable_names(dictionary) if dictionary.is_file() else []
+    binary = chromium or require_chromium()
+    report = Report()
+    with serve(html_dir, inject=LAYOUT_JS) as base:
+        def visit(page):
+            try:
+                return page, measure_layout(base + page.rel_html.as_posix(), chromium=binary, timeout=timeout)
+            except Exception as exc:  # noqa: BLE001 - reported as a problem
+                return page, exc
+
+        with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+            results = list(pool.map(visit, pages))
+    for page, layout in results:
+        where = page.rel_html.as_posix()
+        report.pages.append(where)
+        if isinstance(layout, Exception):
+            report.problems.append(f"{where}: could not be measured: {layout}")
+            continue
+        report.problems.extend(reading_problems(where, layout, names))
+    return report

@@ -220,3 +220,70 @@ def test_real_book_html(chromium):
     report = htmlcheck.check_book(html, paths.ROOT, chromium=chromium)
     assert report.ok, report.summary()
     assert len(report.pages) >= 5
+
+
+# ---------------------------------------------------------------------------------------------
+# reading at 1280 px: overflow, NaN, raw variable names, odds ratios of 0.000
+
+_PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>t</title><style>
+.bd-article {{ width: 600px; margin: 0 auto; }} {css}</style></head>
+<body><main><article class="bd-article"><h1>Page</h1>{body}</article></main></body></html>"""
+
+_WIDE = "<table><tr>" + "".join(f"<td>wide_cell_without_breaks_{i}</td>" for i in range(12)) + "</tr></table>"
+
+
+def _reading(tmp_path, chromium, body: str, css: str = "", names=("opportunities_30mi",)):
+    (tmp_path / "p.html").write_text(_PAGE.format(css=css, body=body), encoding="utf-8")
+    with htmlcheck.serve(tmp_path, inject=htmlcheck.LAYOUT_JS) as base:
+        layout = htmlcheck.measure_layout(base + "p.html", chromium=chromium)
+    return htmlcheck.reading_problems("p.html", layout, list(names))
+
+
+@pytest.mark.browser
+def test_a_wide_table_overflowing_its_column_is_reported(chromium, tmp_path):
+    problems = _reading(tmp_path, chromium, _WIDE)
+    assert any("table" in p and "overflows its column at 1280 px" in p for p in problems), problems
+
+
+@pytest.mark.browser
+def test_a_wide_table_scrolling_in_its_own_box_passes(chromium, tmp_path):
+    css = "table { display: block; overflow-x: auto; max-width: 100%; }"
+    assert _reading(tmp_path, chromium, _WIDE, css) == []
+
+
+@pytest.mark.browser
+def test_the_book_css_keeps_wide_tables_in_their_column(chromium, tmp_path):
+    css = (paths.ROOT / "_static" / "lgnet.css").read_text(encoding="utf-8").replace("main table", "table")
+    assert _reading(tmp_path, chromium, _WIDE, css) == []
+
+
+@pytest.mark.browser
+def test_nan_raw_names_and_zero_odds_ratios_are_reported_but_not_in_code(chromium, tmp_path):
+    body = ("<p>Coefficient NaN for opportunities_30mi.</p><pre>lg.x(opportunities_30mi)</pre>"
+            "<table><tr><th>term</th><th>odds ratio</th></tr><tr><td>a</td><td>0.000</td></tr></table>")
+    problems = _reading(tmp_path, chromium, body)
+    assert any("'NaN'" in p for p in problems)
+    assert any("opportunities_30mi" in p for p in problems)
+    assert any("odds ratio shown as 0.000" in p for p in problems)
+    clean = _reading(tmp_path, chromium, "<p>Fine</p><pre>opportunities_30mi NaN</pre>"
+                     "<table><tr><th>odds ratio</th></tr><tr><td>0.004</td></tr></table>")
+    assert clean == []
+
+
+def test_raw_variable_names_come_from_the_dictionary(tmp_path):
+    d = tmp_path / "dictionary.csv"
+    d.write_text("variable,label\nname,Council\nopportunities_30mi,Councils within 30 miles\nlog_population,x\n",
+                 encoding="utf-8")
+    assert htmlcheck.raw_variable_names(d) == ["log_population", "opportunities_30mi"]
+
+
+@pytest.mark.browser
+def test_real_book_reads_at_1280(chromium):
+    """The built book at 1280 px: no table or figure overflows its column; no NaN, raw variable names or
+    odds ratios of 0.000 (LGNET_BOOK_HTML points at another build folder)."""
+    html = Path(os.environ.get("LGNET_BOOK_HTML") or paths.ROOT / "_build" / "html")
+    if not (html / "index.html").is_file():
+        pytest.skip("the main book is not built (_build/html); `make book` builds it")
+    report = htmlcheck.check_reading(html, paths.ROOT, chromium=chromium)
+    assert len(report.pages) >= 5
+    assert report.ok, report.summary()
