@@ -83,3 +83,10 @@ def test_a_name_column_that_repeats_its_label_column_is_dropped(monkeypatch):
     monkeypatch.setattr(tables, "_dictionary", lambda: {"log_population": "Log population"})
     df = pd.DataFrame({"variable": ["log_population"], "label": ["Log population"], "year": ["2017"]})
     assert list(tables.tidy(df).columns) == ["Variable", "Year"]
+
+
+def test_tables_shown_on_several_pages_are_numbered_without_a_label():
+    df = pd.DataFrame({"x": [1]}, index=pd.Index(["a"], name="row"))
+    df.attrs["table"] = "council_counts"
+    md = tables.book_table(df)
+    assert md.startswith("````{list-table}") and ":name:" not in md

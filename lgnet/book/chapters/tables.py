@@ -58,6 +58,7 @@ CAPTIONS = {
     "council_provenance": "Where each council's record comes from.",
     "documented_sample_summary": "The documented sample of partnerships, summarised.",
     "catalogue_table": "The documented partnerships.",
+    "evidence_table": "Key results on the strict, default and all evidence sets of the documented sample.",
 }
 
 #: Closing "article reports / this run finds" tables.
@@ -84,6 +85,11 @@ LEVEL_LABELS = {
     "LAB": "Labour", "CON": "Conservative", "LD": "Liberal Democrat", "NOC": "no overall control",
     "IND": "Independent", "OTHER": "other",
 }
+
+#: Chapter functions whose tables appear on several pages: their tables are numbered but get no ``:name:`` (a
+#: label must be unique in the whole book, and a notebook's kernel does not know its page). Add a function here
+#: when the build warns "duplicate label tbl-...".
+SHARED_TABLES = {"evidence_table", "council_counts"}
 
 MISSING = "–"
 DEFAULT_MISSING_NOTE = f"{MISSING}: no value (not available for this row, or not computed for it)."
@@ -222,7 +228,9 @@ def _escape(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text) if text else " "
 
 
-def _name(df: pd.DataFrame) -> str:
+def _name(df: pd.DataFrame) -> str | None:
+    if not df.attrs.get("name") and str(df.attrs.get("table")) in SHARED_TABLES:
+        return None
     base = df.attrs.get("name") or ("tbl-" + str(df.attrs.get("table", "table")).replace("_", "-"))
     dataset = df.attrs.get("dataset")
     if dataset and not df.attrs.get("name"):
@@ -296,8 +304,9 @@ def book_table(df: pd.DataFrame) -> str:
     headers = list(body.columns)
     has_missing = any(MISSING == v for v in body.to_numpy().ravel()) or any(
         _cell(v) == MISSING for v in df.to_numpy().ravel())
-    lines = [f"````{{list-table}} {_escape(caption(df))}", f":name: {_name(df)}", ":header-rows: 1",
-             ":class: lgnet-table", ""]
+    name = _name(df)
+    lines = [f"````{{list-table}} {_escape(caption(df))}"] + ([f":name: {name}"] if name else []) + [
+        ":header-rows: 1", ":class: lgnet-table", ""]
     for row in [headers] + body.to_numpy().tolist():
         lines.append("* - " + _escape(row[0]))
         lines.extend("  - " + _escape(c) for c in row[1:])
