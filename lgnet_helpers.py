@@ -143,3 +143,8 @@ __all__ = [name for name in dir() if not name.startswith("_") and name != "annot
 from lgnet.book.chapters.tables import tag_helpers as _tag_helpers  # noqa: E402
 
 _tag_helpers(globals())
+
+# Under `lgnet run` ($LGNET_RESULTS_DIR set by lgnet.book.runbook), every table is also written as CSV.
+from lgnet.book.results_out import record_tables as _record_tables  # noqa: E402
+
+_record_tables(globals())

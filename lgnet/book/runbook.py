@@ -9,6 +9,14 @@ HTML to ``<out>/_build/html``.
 
 Each notebook receives only the parameters its ``parameters`` cell declares (year, partnerships,
 permutations, seed, ...). A failing cell is reported as ``chapter <name>, cell <n>: <error>``.
+
+Every table a chapter returns is also written as CSV, under ``<out>/results/<chapter>/`` (mechanism:
+``$LGNET_RESULTS_DIR`` in each kernel's environment, read by ``lgnet_helpers``; see
+``lgnet.book.results_out``), with one index ``<out>/results.json`` (chapter, table, file, dataset, year,
+seed, permutations). ``chapters=["2", "3"]`` executes only those chapters: the pages that are not
+notebooks are kept; another chapter is kept from an earlier run in the same folder with the same
+settings, otherwise left out of the variant's table of contents. ``aliases`` (an analyst's alias table)
+reaches the kernels as ``$LGNET_ALIASES``.
 """
 
 from __future__ import annotations
@@ -70,6 +78,8 @@ class RunResult:
     build_seconds: float | None = None
     html_index: Path | None = None  # <out>/_build/html/index.html when built
     build_warnings: list[str] = field(default_factory=list)  # Sphinx warnings of the variant build
+    results: list[dict] = field(default_factory=list)  # the entries of results.json
+    kept: list[str] = field(default_factory=list)  # chapters kept from an earlier run (--chapters)
 
 
 # --------------------------------------------------------------------------------------------
@@ -231,6 +241,26 @@ def _source_cell_number(source_nb: nbformat.NotebookNode, executed: Path, err: A
     return None
 
 
+def quiet_shutdown_kernel_manager():
+    """A jupyter_client kernel manager that does not send SIGINT to an executed kernel it shuts down.
+
+    jupyter_client interrupts every kernel before its shutdown request (so that a busy kernel can
+    answer it). After papermill has run every cell the kernel is idle, and that SIGINT only lands in
+    whatever message the kernel is handling, which ipykernel logs to the console as "KeyboardInterrupt
+    caught in kernel". Shutdown still escalates (shutdown request, then SIGTERM, then SIGKILL), and an
+    interrupt asked for while the kernel is running is still sent.
+    """
+    from jupyter_client.manager import AsyncKernelManager
+
+    class QuietShutdownKernelManager(AsyncKernelManager):
+        async def _async_interrupt_kernel(self) -> None:
+            if self.shutting_down:
+                return
+            await super()._async_interrupt_kernel()
+
+    return QuietShutdownKernelManager
+
+
 def execute_chapter(
     source: Path,
     output: Path,
@@ -240,6 +270,7 @@ def execute_chapter(
     cwd: Path | None = None,
     quiet: bool = False,
     label: str | None = None,
+    env: dict[str, str] | None = None,
 ) -> float:
     """Execute one notebook with papermill, returning the seconds it took.
 
@@ -255,6 +286,8 @@ def execute_chapter(
     output.parent.mkdir(parents=True, exist_ok=True)
     progress: bool | dict = False if quiet else {"desc": name, "leave": False}
     start = time.perf_counter()
+    saved = {k: os.environ.get(k) for k in (env or {})}
+    os.environ.update(env or {})  # the kernel inherits this process's environment
     try:
         papermill.execute_notebook(
             str(source),
@@ -264,6 +297,7 @@ def execute_chapter(
             progress_bar=progress,
             log_output=False,
             cwd=str(cwd or output.parent),
+            kernel_manager_class=quiet_shutdown_kernel_manager(),
         )
     except PapermillExecutionError as err:
         source_nb = nbformat.read(str(source), as_version=4)
@@ -280,6 +314,12 @@ def execute_chapter(
         raise
     except Exception as exc:  # kernel died, missing kernel, timeouts...
         raise RunbookError(f"chapter {name}: could not be executed: {type(exc).__name__}: {exc}") from exc
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
     return time.perf_counter() - start
 
 
@@ -417,6 +457,88 @@ def build_book(folder: Path, *, strict: bool = False, quiet: bool = False) -> Pa
 
 
 # --------------------------------------------------------------------------------------------
+# chapter selection and the tables written as CSV
+
+
+def select_chapters(chapters: list[Chapter], wanted: Iterable[str] | None) -> list[Chapter]:
+    """The chapters named in ``wanted``: a number N (the notebook whose name starts with ``0N_``/``N_``) or a
+    notebook name, with or without ``.ipynb`` (``appendix_validation``). None selects all; an unknown
+    name is an error listing the choices."""
+    if wanted is None:
+        return list(chapters)
+    picked: list[Chapter] = []
+    for token in (str(t).strip() for t in wanted):
+        if not token:
+            continue
+        stem = token[:-6] if token.endswith(".ipynb") else token
+        if stem.isdigit():
+            found = [c for c in chapters if c.rel.stem.split("_")[0].isdigit()
+                     and int(c.rel.stem.split("_")[0]) == int(stem)]
+        else:
+            found = [c for c in chapters if c.rel.stem == stem]
+        if not found:
+            choices = ", ".join(c.rel.stem for c in chapters)
+            raise RunbookError(f"--chapters: no chapter {token!r}; give numbers (2,3) or names among: {choices}")
+        picked += [c for c in found if c not in picked]
+    if not picked:
+        raise RunbookError("--chapters: no chapter given; e.g. --chapters 2,3")
+    return [c for c in chapters if c in picked]  # reading order
+
+
+def _filter_toc(node: Any, drop: set[str]) -> Any:
+    """The _toc.yml structure without the entries whose file is in ``drop`` (paths without suffix)."""
+    if isinstance(node, list):
+        kept = [_filter_toc(child, drop) for child in node]
+        return [k for k in kept if k is not None]
+    if isinstance(node, dict):
+        if isinstance(node.get("file"), str) and str(Path(node["file"]).with_suffix("")) in drop:
+            return None
+        out = {}
+        for key, value in node.items():
+            out[key] = _filter_toc(value, drop) if isinstance(value, (list, dict)) else value
+        for key in ("chapters", "sections", "parts"):
+            if key in out and not out[key]:
+                del out[key]
+        if "caption" in out and not any(k in out for k in ("chapters", "file", "sections")):
+            return None
+        return out
+    return node
+
+
+RESULTS_INDEX = "results.json"
+
+
+def collect_results(out: Path, result: "RunResult") -> list[dict]:
+    """Gather each chapter's ``results/<chapter>/index.jsonl`` into ``<out>/results.json``."""
+    from lgnet.book.results_out import read_index
+
+    entries = []
+    for notebook in result.notebooks:
+        folder = out / "results" / notebook.stem
+        for e in read_index(folder):
+            entries.append({"chapter": notebook.stem, "table": e["table"],
+                            "file": (Path("results") / notebook.stem / e["file"]).as_posix(),
+                            "dataset": result.dataset, "year": result.year,
+                            "seed": e.get("seed"), "permutations": e.get("permutations"),
+                            "function": e.get("function"), "arguments": e.get("arguments"), "rows": e.get("rows")})
+    (out / RESULTS_INDEX).write_text(json.dumps({"year": result.year, "partnerships": result.partnerships,
+                                                  "dataset": result.dataset, "tables": entries}, indent=2) + "\n",
+                                     encoding="utf-8")
+    return entries
+
+
+def _reusable(out: Path, settings: dict) -> dict | None:
+    """The marker of an earlier run in ``out`` made with the same settings, or None."""
+    try:
+        marker = json.loads((out / RUN_MARKER).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if marker.get("status") not in ("executed", "built") or marker.get("settings") != settings:
+        return None
+    return marker
+
+
+# --------------------------------------------------------------------------------------------
 # the rerun
 
 
@@ -433,6 +555,8 @@ def run_book(
     book_root: str | os.PathLike | None = None,
     parameters: dict[str, Any] | None = None,
     strict: bool = False,
+    chapters: Iterable[str] | None = None,
+    aliases: str | os.PathLike | None = None,
 ) -> RunResult:
     """Execute every chapter notebook for ``year`` and ``partnerships`` and build the variant book.
 
@@ -447,6 +571,8 @@ def run_book(
     parameters: further parameters (e.g. a chapter's small knobs); passed to the chapters that
         declare them; a name no chapter declares is an error.
     strict: build with warnings as errors.
+    chapters: execute only these (numbers or notebook names; see :func:`select_chapters`).
+    aliases: an analyst's alias table (columns as data/aliases.csv), used before the project's.
     """
     book_root = Path(book_root or paths.ROOT).resolve()
     year = int(year)
@@ -460,9 +586,19 @@ def run_book(
         raise RunbookError(f"{config_path}: the book has no _config.yml")
     config = yaml.safe_load(config_path.read_text(encoding="utf-8")) or {}
     pages = toc_entries(book_root)
-    chapters = [Chapter(p, (book_root / p).resolve()) for p in pages if p.suffix == ".ipynb"]
-    if not chapters:
+    all_chapters = [Chapter(p, (book_root / p).resolve()) for p in pages if p.suffix == ".ipynb"]
+    if not all_chapters:
         raise RunbookError(f"{book_root / '_toc.yml'} lists no notebooks to execute")
+    selected = select_chapters(all_chapters, chapters)
+    env = {}
+    if aliases is not None:
+        from lgnet.data.partnerships import ALIASES_ENV
+
+        aliases = Path(aliases).expanduser().resolve()
+        if not aliases.is_file():
+            raise RunbookError(f"--aliases: {aliases} not found")
+        env[ALIASES_ENV] = str(aliases)
+    chapters = all_chapters
 
     wanted: dict[str, Any] = {"year": year, "partnerships": partnerships, "permutations": permutations, "seed": seed}
     extra = dict(parameters or {})
@@ -475,6 +611,20 @@ def run_book(
             f"declared: {', '.join(sorted({n for ch in chapters for n in declared_parameters(ch.source)}))}"
         )
 
+    settings = {"year": year, "partnerships": partnerships, "plan": plan,
+                "aliases": env.get("LGNET_ALIASES")}
+    # with --chapters, the other chapters of an earlier run with the same settings are kept
+    keep: dict[str, tuple[bytes, dict[str, bytes]]] = {}
+    earlier = _reusable(out, settings) if len(selected) < len(all_chapters) else None
+    if earlier is not None:
+        for chapter in all_chapters:
+            nb_path = out / chapter.rel
+            if chapter in selected or not nb_path.is_file():
+                continue
+            res_dir = out / "results" / chapter.rel.stem
+            files = {f.name: f.read_bytes() for f in res_dir.iterdir()} if res_dir.is_dir() else {}
+            keep[chapter.name] = (nb_path.read_bytes(), files)
+
     _prepare_folder(out, book_root, _book_folders(pages))
     (out / RUN_MARKER).write_text(
         json.dumps({"year": year, "partnerships": partnerships, "dataset": slug, "status": "running"}, indent=2)
@@ -484,17 +634,35 @@ def run_book(
     _copy_book(book_root, out, pages, config)
 
     result = RunResult(out=out, year=year, partnerships=partnerships, dataset=slug)
-    bar = tqdm(chapters, desc="chapters", unit="chapter", disable=quiet)
+    bar = tqdm(selected, desc="chapters", unit="chapter", disable=quiet)
     for chapter in bar:
         bar.set_postfix_str(chapter.name)
         target = out / chapter.rel
+        results_dir = out / "results" / chapter.rel.stem
         result.timings[chapter.name] = execute_chapter(
             chapter.source, target, plan[chapter.name], kernel=kernel, cwd=target.parent, quiet=quiet,
-            label=chapter.name,
+            label=chapter.name, env={**env, "LGNET_RESULTS_DIR": str(results_dir)},
         )
-        result.notebooks.append(target)
         result.parameters[chapter.name] = plan[chapter.name]
     bar.close()
+    for chapter in all_chapters:
+        if chapter.name in keep:
+            nb_bytes, files = keep[chapter.name]
+            (out / chapter.rel).parent.mkdir(parents=True, exist_ok=True)
+            (out / chapter.rel).write_bytes(nb_bytes)
+            res_dir = out / "results" / chapter.rel.stem
+            res_dir.mkdir(parents=True, exist_ok=True)
+            for name, data in files.items():
+                (res_dir / name).write_bytes(data)
+            result.kept.append(chapter.name)
+            result.parameters[chapter.name] = plan[chapter.name]
+        if chapter in selected or chapter.name in keep:
+            result.notebooks.append(out / chapter.rel)
+    dropped = {str(c.rel.with_suffix("")) for c in all_chapters if (out / c.rel) not in result.notebooks}
+    if dropped:
+        toc = yaml.safe_load((book_root / "_toc.yml").read_text(encoding="utf-8")) or {}
+        (out / "_toc.yml").write_text(yaml.safe_dump(_filter_toc(toc, dropped), sort_keys=False), encoding="utf-8")
+    result.results = collect_results(out, result)
 
     (out / "_config.yml").write_text(
         yaml.safe_dump(variant_config(config, year, partnerships), sort_keys=False, allow_unicode=True),
@@ -513,6 +681,9 @@ def run_book(
                 "partnerships": partnerships,
                 "dataset": slug,
                 "status": "built" if build else "executed",
+                "settings": settings,
+                "chapters_executed": [c.name for c in selected],
+                "chapters_kept": result.kept,
                 "parameters": result.parameters,
                 "timings_seconds": {k: round(v, 2) for k, v in result.timings.items()},
                 "build_seconds": None if result.build_seconds is None else round(result.build_seconds, 2),

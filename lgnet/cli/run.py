@@ -17,7 +17,9 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
             "partnership dataset, into a git-ignored run folder (default runs/<year>-<dataset>/), "
             "then build that folder as its own HTML book (<out>/_build/html). The documented sample "
             "describes partnerships c. 2017: a later --year carries each member to its successor council; "
-            "for an earlier year use --partnerships simulated or your own file."
+            "for an earlier year use --partnerships simulated or your own file. Every table of every chapter "
+            "is also written as CSV under <out>/results/<chapter>/, indexed in <out>/results.json (chapter, "
+            "table, file, dataset, year, seed, permutations)."
         ),
     )
     parser.add_argument("--year", type=int, default=2017, help="dataset year: councils on 1 April YEAR (default 2017)")
@@ -35,6 +37,12 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     parser.add_argument("--out", default=None, metavar="DIR", help="run folder (default runs/<year>-<dataset>/)")
     parser.add_argument("--no-build", action="store_true", help="execute the notebooks only; do not build the HTML book")
     parser.add_argument("--strict", action="store_true", help="build with Sphinx warnings as errors (-n -W)")
+    parser.add_argument("--chapters", default=None, metavar="2,3",
+                        help="execute only these chapters (numbers, or notebook names such as appendix_validation); "
+                        "the other chapters of an earlier run in the same folder with the same settings are kept, "
+                        "otherwise they are left out of the variant book")
+    parser.add_argument("--aliases", metavar="FILE",
+                        help="your own alias table (columns as data/aliases.csv), used before the project's")
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
     parser.set_defaults(func=run)
     return parser
@@ -43,6 +51,10 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
 def run(args: argparse.Namespace) -> int:
     from lgnet.book.runbook import run_book
 
+    if args.aliases:
+        from lgnet.cli.check import user_aliases
+
+        user_aliases(args.aliases)  # a missing or malformed table is an error before anything runs
     if args.permutations is not None and args.permutations < 1:
         raise LgnetError(f"--permutations {args.permutations}: give a positive number, e.g. 999")
     result = run_book(
@@ -54,12 +66,18 @@ def run(args: argparse.Namespace) -> int:
         build=not args.no_build,
         quiet=args.quiet,
         strict=args.strict,
+        chapters=None if args.chapters is None else [c for c in args.chapters.split(",") if c.strip()],
+        aliases=args.aliases,
     )
     width = max(len(name) for name in result.timings)
     print(f"run folder: {result.out}")
     for name, seconds in result.timings.items():
         print(f"  {name:<{width}}  {seconds:7.1f} s")
     print(f"  {'total (execution)':<{width}}  {sum(result.timings.values()):7.1f} s")
+    if result.kept:
+        print(f"kept from the earlier run: {', '.join(result.kept)}")
+    print(f"tables: {len(result.results)} CSV files under {result.out / 'results'}, "
+          f"index {result.out / 'results.json'}")
     if result.html_index is not None:
         print(f"  {'HTML build':<{width}}  {result.build_seconds:7.1f} s")
         print(f"HTML book: {result.html_index}")

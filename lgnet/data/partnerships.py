@@ -34,6 +34,7 @@ Row numbers are counted as in a spreadsheet: the header is row 1, the first reco
 
 from __future__ import annotations
 
+import os
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -44,7 +45,7 @@ import pandas as pd
 from lgnet.data import paths
 from lgnet.data.errors import LgnetError
 from lgnet.data.evidence_sets import DEFAULT_SET, EVIDENCE_SETS, evidence_set, is_documented
-from lgnet.data.names import CouncilMatcher, MatchResult, load_aliases, load_registry
+from lgnet.data.names import AliasTableError, CouncilMatcher, MatchResult, load_aliases, load_registry
 from lgnet.data.name_context import resolve_in_context
 from lgnet.data.partnership_data import NATURES, PartnershipData
 from lgnet.data.readers import read_table, sheet_names
@@ -283,12 +284,32 @@ class _Context:
     warnings: list[str]
 
 
+ALIASES_ENV = "LGNET_ALIASES"
+"""An analyst's alias table (columns as data/aliases.csv) used before the project's when no table is given:
+how `lgnet run --aliases FILE` reaches the chapters' kernels."""
+
+
+def user_aliases_from_environment() -> pd.DataFrame | None:
+    """The table named by ``$LGNET_ALIASES`` followed by the project's (the analyst's rows win), or None."""
+    value = os.environ.get(ALIASES_ENV, "").strip()
+    if not value:
+        return None
+    if not Path(value).is_file():
+        raise LgnetError(f"{ALIASES_ENV}={value}: alias file not found")
+    try:
+        return pd.concat([load_aliases(value), load_aliases()], ignore_index=True)
+    except AliasTableError as exc:
+        raise LgnetError(f"{ALIASES_ENV}: {exc}") from None
+
+
 def _context(year: int, councils: pd.DataFrame | None, aliases: pd.DataFrame | None,
              registry: pd.DataFrame | None) -> _Context:
     if councils is None:
         from lgnet.data.councils import council_table
 
         councils = council_table(year)
+    if aliases is None:
+        aliases = user_aliases_from_environment()
     if aliases is None:
         aliases = load_aliases()
     if registry is None:

@@ -115,7 +115,7 @@ def test_dataset_slugs_and_labels(tmp_path):
 def test_documented_with_another_year_fails_before_running(book, tmp_path):
     out = tmp_path / "never"
     with pytest.raises(LgnetError) as info:
-        runbook.run_book(year=2019, partnerships="documented", out=out, book_root=book, quiet=True)
+        runbook.run_book(year=2016, partnerships="documented", out=out, book_root=book, quiet=True)
     message = str(info.value)
     assert "2017" in message and "--partnerships simulated" in message and "PATH" in message
     assert not out.exists()
@@ -232,7 +232,7 @@ def test_cli_run_help_and_error(capsys):
     text = capsys.readouterr().out
     for option in ("--year", "--partnerships", "--permutations", "--seed", "--out", "--no-build", "--quiet"):
         assert option in text
-    assert cli.main(["run", "--year", "2019", "--quiet"]) == 2
+    assert cli.main(["run", "--year", "2016", "--quiet"]) == 2
     assert "--partnerships simulated" in capsys.readouterr().err
 
 
@@ -290,3 +290,109 @@ def test_real_book_reruns_for_2019_on_the_simulated_stand_in(raw_data, tmp_path)
     if htmlcheck.find_chromium() and os.environ.get("LGNET_SKIP_BROWSER") != "1":
         report = htmlcheck.check_book(out / "_build" / "html", out)
         assert report.ok, report.summary()
+
+
+# --- tables as CSV, --chapters, quiet kernel shutdown, --aliases (issue 11) ----------------------------
+
+TABLES = (
+    "import os\n"
+    "import lgnet_helpers as lg\n"
+    "pathlib.Path('aliases-seen.txt').write_text(os.environ.get('LGNET_ALIASES', ''))\n"
+    "lg.manifest_table()\n"
+)
+TABLES_TWO = "import lgnet_helpers as lg\nlg.data_dictionary()\nlg.data_dictionary()\n"
+
+
+def _with_tables(book: Path) -> Path:
+    for name, cell in (("01_one.ipynb", TABLES), ("02_two.ipynb", TABLES_TWO)):
+        path = book / "book" / name
+        nb = nbformat.read(path, as_version=4)
+        nb.cells.append(nbformat.v4.new_code_cell(cell))
+        nbformat.write(nb, path)
+    return book
+
+
+def test_run_writes_every_table_as_csv_with_results_json(book, tmp_path, capfd):
+    import pandas as pd
+
+    import lgnet_helpers as lg
+
+    _with_tables(book)
+    out = tmp_path / "o"
+    result = runbook.run_book(year=2019, partnerships="simulated", permutations=19, seed=7, out=out, build=False,
+                              quiet=False, book_root=book)
+    index = json.loads((out / "results.json").read_text())
+    assert index["year"] == 2019 and index["dataset"] == "simulated"
+    rows = {(t["chapter"], t["table"]): t for t in index["tables"]}
+    assert set(rows) == {("01_one", "manifest_table"), ("02_two", "data_dictionary"), ("02_two", "data_dictionary_2")}
+    for t in index["tables"]:
+        assert {"chapter", "table", "file", "dataset", "year", "seed", "permutations"} <= set(t)
+        assert (out / t["file"]).is_file()
+    written = pd.read_csv(out / rows[("01_one", "manifest_table")]["file"])
+    shown = lg.manifest_table()  # what the reader sees
+    assert len(written) == len(shown)
+    assert list(written.columns) == [str(c) for c in shown.reset_index().columns]  # a labelled index is kept
+    assert len(pd.read_csv(out / "results/02_two/data_dictionary.csv")) == len(lg.data_dictionary())
+    assert result.results == index["tables"]
+    # no kernel-shutdown noise on the console
+    captured = capfd.readouterr()
+    assert "KeyboardInterrupt" not in captured.err + captured.out
+    assert (out / "book" / "aliases-seen.txt").read_text() == ""
+
+
+def test_quiet_shutdown_manager_sends_no_interrupt_when_shutting_down():
+    import asyncio
+
+    cls = runbook.quiet_shutdown_kernel_manager()
+    km = cls(kernel_name="python3")
+    with pytest.raises(RuntimeError, match="No kernel"):  # a real interrupt is still sent (none running here)
+        asyncio.run(km._async_interrupt_kernel())
+    km.shutting_down = True
+    assert asyncio.run(km._async_interrupt_kernel()) is None
+
+
+def test_select_chapters_by_number_and_name(book):
+    chapters = runbook.chapter_notebooks(book)
+    assert [c.name for c in runbook.select_chapters(chapters, ["2"])] == ["02_two.ipynb"]
+    assert [c.name for c in runbook.select_chapters(chapters, ["02_two", "1"])] == ["01_one.ipynb", "02_two.ipynb"]
+    with pytest.raises(LgnetError, match="no chapter '7'.*01_one, 02_two"):
+        runbook.select_chapters(chapters, ["7"])
+
+
+def test_chapters_rerun_keeps_the_others_of_an_earlier_run(book, tmp_path):
+    _with_tables(book)
+    out = tmp_path / "o"
+    runbook.run_book(out=out, build=False, quiet=True, book_root=book, permutations=19)
+    first_one = (out / "book" / "01_one.ipynb").read_bytes()
+    result = runbook.run_book(out=out, build=False, quiet=True, book_root=book, permutations=19, chapters=["2"])
+    assert set(result.timings) == {"02_two.ipynb"} and result.kept == ["01_one.ipynb"]
+    assert (out / "book" / "01_one.ipynb").read_bytes() == first_one
+    tables = {t["table"] for t in json.loads((out / "results.json").read_text())["tables"]}
+    assert {"manifest_table", "data_dictionary"} <= tables
+    assert "book/01_one" in (out / "_toc.yml").read_text()
+    # other settings: nothing to keep, so the variant lists only the chapter run (and the pages)
+    result = runbook.run_book(out=out, build=False, quiet=True, book_root=book, permutations=29, chapters=["2"])
+    assert result.kept == [] and not (out / "book" / "01_one.ipynb").exists()
+    toc = (out / "_toc.yml").read_text()
+    assert "book/01_one" not in toc and "book/02_two" in toc and "book/refs" in toc
+    assert runbook.toc_entries(out) == [Path("book/intro.md"), Path("book/02_two.ipynb"), Path("book/refs.md")]
+
+
+def test_aliases_reach_the_kernels(book, tmp_path):
+    _with_tables(book)
+    aliases = tmp_path / "mine.csv"
+    aliases.write_text("alias,code,valid_from_year,valid_to_year,status,note\n")
+    out = tmp_path / "o"
+    runbook.run_book(out=out, build=False, quiet=True, book_root=book, chapters=["1"], aliases=aliases)
+    assert (out / "book" / "aliases-seen.txt").read_text() == str(aliases.resolve())
+    with pytest.raises(LgnetError, match="not found"):
+        runbook.run_book(out=tmp_path / "p", build=False, quiet=True, book_root=book, aliases=tmp_path / "none.csv")
+
+
+def test_cli_run_help_lists_chapters_and_aliases(capsys):
+    with pytest.raises(SystemExit):
+        cli.main(["run", "--help"])
+    text = capsys.readouterr().out
+    assert "--chapters" in text and "--aliases" in text and "results.json" in text
+    assert cli.main(["run", "--aliases", "/nonexistent/aliases.csv", "--no-build"]) == 2
+    assert "not found" in capsys.readouterr().err
