@@ -90,3 +90,12 @@ def test_tables_shown_on_several_pages_are_numbered_without_a_label():
     df.attrs["table"] = "council_counts"
     md = tables.book_table(df)
     assert md.startswith("````{list-table}") and ":name:" not in md
+
+
+def test_addresses_become_short_links_and_variable_columns_are_labelled(monkeypatch):
+    monkeypatch.setattr(tables, "_dictionary", lambda: {"type": "Council type"})
+    df = pd.DataFrame({"variable": ["type"], "upstream": ["https://example.org/a/b/c/file_x.csv"]})
+    df.attrs["table"] = "manifest_table"
+    md = tables.book_table(df)
+    assert "[example.org/…/file\\_x.csv](https://example.org/a/b/c/file_x.csv)" in md
+    assert "  - Council type" in md or "* - Council type" in md

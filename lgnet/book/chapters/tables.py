@@ -208,6 +208,10 @@ def tidy(df: pd.DataFrame) -> pd.DataFrame:
                        else tuple("" if str(x).startswith("__index") else x for x in c) for c in out.columns]
     headers = [h if re.match(r"\w\b", h) else h[:1].upper() + h[1:] for h in (_header(c) for c in out.columns)]
     body = pd.DataFrame({i: [_cell(v) for v in out.iloc[:, i]] for i in range(out.shape[1])})
+    labels = _dictionary()
+    for i, h in enumerate(headers):  # a column of variable names: every cell (even one-word names) labelled
+        if h.lower() in ("variable", "variables"):
+            body[i] = [labels.get(v, v) for v in body[i]]
     body.columns = headers
     # a column that, once labelled, repeats the one before it (a variable name beside its label) goes
     keep = [i for i in range(body.shape[1]) if i == 0 or not body.iloc[:, i].equals(body.iloc[:, i - 1])]
@@ -226,6 +230,28 @@ _MD_SPECIAL = re.compile(r"([\\`*_\[\]{}<>#|$~^])")
 def _escape(text: str) -> str:
     text = str(text).replace("\n", " ")
     return _MD_SPECIAL.sub(r"\\\1", text) if text else " "
+
+
+_URL = re.compile(r"https?://[^\s<>()]+")
+
+
+def short_url(url: str) -> str:
+    """'https://host/a/b/c/file.csv' -> 'host/…/file.csv' (the link text of a long address)."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    tail = [p for p in parts.path.split("/") if p]
+    if len(tail) <= 1:
+        return parts.netloc + parts.path
+    return f"{parts.netloc}/…/{tail[-1]}"
+
+
+def _md_cell(text: str) -> str:
+    """A cell as MyST: escaped text, or a link with a short text when the cell is one web address."""
+    t = str(text).strip()
+    if _URL.fullmatch(t):
+        return f"[{_escape(short_url(t))}]({t})"
+    return _escape(text)
 
 
 def _name(df: pd.DataFrame) -> str | None:
@@ -308,8 +334,8 @@ def book_table(df: pd.DataFrame) -> str:
     lines = [f"````{{list-table}} {_escape(caption(df))}"] + ([f":name: {name}"] if name else []) + [
         ":header-rows: 1", ":class: lgnet-table", ""]
     for row in [headers] + body.to_numpy().tolist():
-        lines.append("* - " + _escape(row[0]))
-        lines.extend("  - " + _escape(c) for c in row[1:])
+        lines.append("* - " + _md_cell(row[0]))
+        lines.extend("  - " + _md_cell(c) for c in row[1:])
     lines.append("````")
     below = notes(df, headers, has_missing)
     if below:
