@@ -578,6 +578,34 @@ def _carry_simulation_marker(data: PartnershipData, folder: Path, partnerships: 
             "simulated only by the simulation.json that `lgnet simulate` writes")
 
 
+def _warn_other_council_columns(file: str, table: pd.DataFrame, cols: dict[str, str], ctx: _Context,
+                                sample: int = 50) -> None:
+    """Warn about a column other than the members column whose values are council names ("Lead council",
+    "Host authority"): it is not read as members, and the warning says how to include it."""
+    used = set(cols.values()) | {"_row"}
+    members_col = cols["members"]
+    for column in table.columns:
+        if column in used:
+            continue
+        values = [v for v in (_text(x) for x in table[column].head(sample * 4)) if v][:sample]
+        if not values:
+            continue
+        matched = [ctx.matcher.match(v) for v in values]
+        hits = sum(m.matched for m in matched)
+        if hits < max(2, 0.5 * len(values)):
+            continue
+        members = table[members_col].head(len(values)).map(_text).tolist()
+        outside = sum(1 for m, text in zip(matched, members)
+                      if m.matched and m.code not in {r.code for _, r in split_members(text, ctx.matcher) if r.matched})
+        ctx.warnings.append(
+            f"{file}: column {column!r} holds council names ({hits} of the first {len(values)} values are "
+            f"councils) but only {members_col!r} is read as the members"
+            + (f"; in {outside} of those rows the council is not in {members_col!r}" if outside else "")
+            + f". To count these councils as members, add them to the {members_col!r} list of each row "
+            f"(separated like the others); to leave them out, ignore this warning or delete the column."
+        )
+
+
 def read_wide(path, year: int = DOCUMENTED_YEAR, *, sheet: str | int | None = None, councils: pd.DataFrame | None = None,
               aliases: pd.DataFrame | None = None, registry: pd.DataFrame | None = None,
               dataset: str | None = None) -> PartnershipData:
@@ -589,6 +617,7 @@ def read_wide(path, year: int = DOCUMENTED_YEAR, *, sheet: str | int | None = No
     cols = _check_columns(file, table, ["name", "nature", "function", "members"], ["partnership_id"], ctx)
     if cols is None:
         raise PartnershipFileError(file, ctx.problems)
+    _warn_other_council_columns(file, table, cols, ctx)
     partnerships, nature_mappings = _partnership_rows(file, table.drop(columns=[cols["members"]]), cols, ctx,
                                                       make_ids=True)
     entries = []
