@@ -9,7 +9,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup data book test bench run screenshots clean help
+.PHONY: setup data book test chromium bench run screenshots clean help
 
 help:
 	@echo "make book | make test | make data | make bench | make run YEAR=2019 PARTNERSHIPS=simulated | make screenshots | make clean"
@@ -30,7 +30,11 @@ data: setup
 book: data
 	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/jupyter-book build . --builder html -W -n --keep-going
 
-test: data
+# Chromium for the browser checks: found, installed (root + apt-get) or a stop with the install line
+chromium:
+	sh scripts/ensure_chromium.sh
+
+test: chromium data
 	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/python -m pytest -q
 
 bench: data
