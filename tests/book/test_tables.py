@@ -99,3 +99,14 @@ def test_addresses_become_short_links_and_variable_columns_are_labelled(monkeypa
     md = tables.book_table(df)
     assert "[example.org/…/file\\_x.csv](https://example.org/a/b/c/file_x.csv)" in md
     assert "  - Council type" in md or "* - Council type" in md
+
+
+def test_raw_names_in_free_text_become_labels(monkeypatch):
+    monkeypatch.setattr(tables, "_dictionary", lambda: {"aligned_with_government": "Aligned with national government",
+                                                        "party_control": "Party control", "type": "Council type"})
+    text = "political: aligned_with_government left out: beside party_control, type; `party_control` in code"
+    assert tables.relabel_text(text) == ("political: aligned with national government left out: beside party "
+                                         "control, type; `party_control` in code")
+    df = pd.DataFrame({"note": [text]})
+    df.attrs["table"] = "x"
+    assert "party\\_control" not in tables.book_table(df).split("`")[0]

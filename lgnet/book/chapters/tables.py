@@ -136,6 +136,22 @@ def human(name) -> str:
     return name
 
 
+def relabel_text(text: str) -> str:
+    """Free text with the raw variable names of the data dictionary (those with '_' or a digit) replaced by
+    their labels, first letter in lower case ('aligned_with_government left out' -> 'aligned with national
+    government left out'). Names inside `code` are left alone."""
+    labels = _dictionary()
+    names = sorted((n for n in labels if re.search(r"[_0-9]", n)), key=len, reverse=True)
+    if not names or not isinstance(text, str):
+        return text
+    pattern = re.compile(r"(?<![\w.`])(" + "|".join(map(re.escape, names)) + r")(?![\w`])")
+
+    def lower(label: str) -> str:
+        return label if label[1:2].isupper() else label[:1].lower() + label[1:]
+
+    return pattern.sub(lambda m: lower(labels[m.group(1)]), text)
+
+
 def _header(col) -> str:
     if isinstance(col, tuple):
         parts = [str(human(c)) for c in col if c is not None and str(c) != "" and not str(c).startswith("Unnamed")]
@@ -188,8 +204,9 @@ def _cell(v) -> str:
     text = str(v)
     if text.strip().lower() in ("nan", "none", "<na>", "nat"):
         return MISSING
-    return str(human(text)) if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*(\[[^\]]+\])?", text.strip()) and (
-        "_" in text or "[" in text) else text
+    if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*(\[[^\]]+\])?", text.strip()) and ("_" in text or "[" in text):
+        return str(human(text))
+    return relabel_text(text)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -388,6 +405,8 @@ def tag_helpers(namespace: dict) -> None:
         @functools.wraps(fn)
         def call(*args, **kwargs):
             out = fn(*args, **kwargs)
+            if hasattr(out, "markdown") and isinstance(getattr(out, "markdown"), str):  # a Note: labels in text
+                out.markdown = relabel_text(out.markdown)
             dataset = kwargs.get("dataset")
             if isinstance(out, pd.DataFrame) and dataset and args and isinstance(args[0], Run):
                 out.attrs.setdefault("dataset_label", label(args[0], dataset))
