@@ -24,14 +24,17 @@ SUBCOMMAND_MODULES = [
 ]
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The parser; ``only`` (a subcommand name) imports just that subcommand's module, so a command starts
+    without importing every other command's dependencies."""
     parser = argparse.ArgumentParser(
         prog="lgnet",
         description="Data, models and reruns for the lgnet book on English councils' shared services.",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
-    for name in SUBCOMMAND_MODULES:
+    modules = [m for m in SUBCOMMAND_MODULES if m.rsplit(".", 1)[-1] == only] or SUBCOMMAND_MODULES
+    for name in modules:
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:  # a step not built yet
@@ -43,7 +46,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    words = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(only=words[0] if words and not words[0].startswith("-") else None)
     args = parser.parse_args(argv)
     try:
         return int(args.func(args) or 0)

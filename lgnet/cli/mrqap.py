@@ -30,12 +30,32 @@ def _label_list(labels, limit: int = 10) -> str:
 def read_matrix_csv(path: str | Path) -> pd.DataFrame:
     """A labelled square numeric matrix from CSV, columns reordered to the row order.
 
-    Raises MatrixFileError naming the file for: unreadable file, duplicate labels, row and column
-    labels that differ, and cells that are empty or not numeric (with row label, column label, value).
+    Fast path: pandas' own CSV and numeric parsing (labels kept as text). Only when that finds a cell
+    that is not a finite number, or labels that do not fit, does the slow path read every cell as text
+    to say where. Raises MatrixFileError naming the file for: unreadable file, duplicate labels, row and
+    column labels that differ, and cells that are empty or not numeric (with row label, column label, value).
     """
     path = Path(path)
     if not path.is_file():
         raise MatrixFileError(f"{path}: file not found")
+    try:
+        fast = pd.read_csv(path, index_col=0, converters={0: str}, skipinitialspace=True)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError):
+        fast = None
+    if fast is not None and fast.shape[0] == fast.shape[1] and fast.shape[1] > 0:
+        fast.index = [str(x).strip() for x in fast.index]
+        fast.columns = [str(x).strip() for x in fast.columns]
+        if (all(pd.api.types.is_numeric_dtype(t) and not pd.api.types.is_bool_dtype(t) for t in fast.dtypes)
+                and fast.index.is_unique and fast.columns.is_unique and set(fast.index) == set(fast.columns)):
+            values = fast.to_numpy(dtype=float)
+            if np.isfinite(values).all():
+                out = pd.DataFrame(values, index=fast.index, columns=fast.columns)
+                return out.loc[:, list(out.index)]
+    return _read_matrix_csv_slow(path)
+
+
+def _read_matrix_csv_slow(path: Path) -> pd.DataFrame:
+    """Every cell as text, checked one by one: the path that locates what is wrong in a matrix file."""
     try:
         raw = pd.read_csv(path, index_col=0, dtype=str, keep_default_na=False, skipinitialspace=True)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
@@ -79,9 +99,11 @@ def align(matrices: dict[str, tuple[Path, pd.DataFrame]], reference: str) -> dic
     ref_path, ref = matrices[reference]
     labels = list(ref.index)
     out = {}
+    label_set = set(labels)
     for name, (path, df) in matrices.items():
-        missing = [x for x in labels if x not in set(df.index)]
-        extra = [x for x in df.index if x not in set(labels)]
+        present = set(df.index)
+        missing = [x for x in labels if x not in present]
+        extra = [x for x in df.index if x not in label_set]
         if missing or extra:
             msg = f"{path}: node labels differ from the response {ref_path}"
             if missing:
