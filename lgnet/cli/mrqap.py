@@ -39,8 +39,9 @@ def read_matrix_csv(path: str | Path) -> pd.DataFrame:
     if not path.is_file():
         raise MatrixFileError(f"{path}: file not found")
     try:
-        fast = pd.read_csv(path, index_col=0, converters={0: str}, skipinitialspace=True)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError):
+        first = pd.read_csv(path, nrows=0, skipinitialspace=True).columns[0]
+        fast = pd.read_csv(path, index_col=0, dtype={first: str}, skipinitialspace=True)  # labels stay text
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError, IndexError):
         fast = None
     if fast is not None and fast.shape[0] == fast.shape[1] and fast.shape[1] > 0:
         fast.index = [str(x).strip() for x in fast.index]
