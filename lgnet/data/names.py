@@ -26,6 +26,7 @@ punctuation, "&", hyphens, "St."/"Saint", compass abbreviations and council desi
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -92,6 +93,7 @@ def _ascii_fold(text: str) -> str:
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
 
 
+@functools.lru_cache(maxsize=1 << 16)  # pure function of the text; a long file repeats its names
 def light_normalise(name: str) -> str:
     """Case, punctuation, "&", hyphens, apostrophes and abbreviations normalised; designations kept.
 

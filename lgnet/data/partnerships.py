@@ -41,6 +41,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+from tqdm.auto import tqdm
 
 from lgnet.data import paths
 from lgnet.data.errors import LgnetError
@@ -284,6 +285,9 @@ class _Context:
     warnings: list[str]
 
 
+PROGRESS_ROWS = 20_000
+"""A wide file with at least this many rows shows a progress bar (stderr) while its members are matched."""
+
 ALIASES_ENV = "LGNET_ALIASES"
 """An analyst's alias table (columns as data/aliases.csv) used before the project's when no table is given:
 how `lgnet run --aliases FILE` reaches the chapters' kernels."""
@@ -339,7 +343,7 @@ def _partnership_rows(file: str, table: pd.DataFrame, cols: dict[str, str], ctx:
     rows = []
     seen: dict[str, int] = {}
     standard = set(cols.values()) | {"_row"}
-    for _, rec in table.iterrows():
+    for rec in table.to_dict("records"):
         row = int(rec["_row"])
         pid = _text(rec[cols["partnership_id"]]) if "partnership_id" in cols else ""
         if make_ids and "partnership_id" not in cols:
@@ -432,9 +436,9 @@ def _finish(source: str, partnerships: pd.DataFrame, memberships: pd.DataFrame, 
     # a council twice in one partnership: keep the first listing, report the repeat
     duplicated = memberships.duplicated(["partnership_id", "code"], keep="first")
     duplicates = []
-    for _, m in memberships[duplicated].iterrows():
-        first = memberships[(memberships["partnership_id"] == m["partnership_id"])
-                            & (memberships["code"] == m["code"])].iloc[0]
+    first_rows = memberships.groupby(["partnership_id", "code"], sort=False)["_row"].transform("first")
+    for m in memberships[duplicated].assign(_first=first_rows[duplicated]).to_dict("records"):
+        first = {"_row": m["_first"]}
         duplicates.append({"partnership_id": m["partnership_id"], "code": m["code"],
                            "as_written": m["council_name_as_written"], "row": int(m["_row"]),
                            "first_row": int(first["_row"])})
@@ -444,7 +448,8 @@ def _finish(source: str, partnerships: pd.DataFrame, memberships: pd.DataFrame, 
     memberships = memberships[~duplicated]
 
     sizes = memberships.groupby("partnership_id").size()
-    for _, p in partnerships.iterrows():
+    n_members = partnerships["partnership_id"].map(sizes).fillna(0)
+    for p in partnerships.loc[(n_members <= 1).to_numpy(), ["partnership_id", "name"]].to_dict("records"):
         n = int(sizes.get(p["partnership_id"], 0))
         if n == 0:
             ctx.warnings.append(f"partnership {p['partnership_id']} ({p['name']}) has no member council")
@@ -621,9 +626,11 @@ def read_wide(path, year: int = DOCUMENTED_YEAR, *, sheet: str | int | None = No
     partnerships, nature_mappings = _partnership_rows(file, table.drop(columns=[cols["members"]]), cols, ctx,
                                                       make_ids=True)
     entries = []
-    for (_, rec), pid in zip(table.iterrows(), partnerships["partnership_id"]):
-        row = int(rec["_row"])
-        text = _text(rec[cols["members"]])
+    rows_members = zip(table["_row"].tolist(), table[cols["members"]].tolist(), partnerships["partnership_id"])
+    for row, text, pid in tqdm(rows_members, total=len(table), desc=f"matching members ({path.name})",
+                               unit=" rows", disable=len(table) < PROGRESS_ROWS, mininterval=1.0):
+        row = int(row)
+        text = _text(text)
         if not text:
             continue  # reported as a partnership without members
         for as_written, result in split_members(text, ctx.matcher):
