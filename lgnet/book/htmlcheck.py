@@ -559,7 +559,9 @@ READING_WIDTH = 1280
 #: passes the column's and that no scrolling box (overflow-x auto/scroll) between them holds is an overflow
 #: (clipped or pushing the page sideways). Writes JSON into <pre id="lgnet-layout">.
 LAYOUT_JS = r"""<script>
-window.addEventListener('load', function () { setTimeout(function () {
+(function () { function measure() {
+  var old = document.getElementById('lgnet-layout');
+  if (old) old.remove();
   var out = {width: window.innerWidth, page_scroll: document.documentElement.scrollWidth > window.innerWidth + 1,
              overflow: [], scrolling: 0, odds_zero: [], nan: [], text: ''};
   var column = document.querySelector('.bd-article') || document.querySelector('main') || document.body;
@@ -600,7 +602,12 @@ window.addEventListener('load', function () { setTimeout(function () {
   pre.id = 'lgnet-layout';
   pre.textContent = JSON.stringify(out);
   document.body.appendChild(pre);
-}, 500); });
+}
+  // measured once the document is parsed, and again (replacing it) once the page and its scripts have loaded
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', function () { setTimeout(measure, 0); });
+  else setTimeout(measure, 0);
+  window.addEventListener('load', function () { setTimeout(measure, 500); });
+})();
 </script>"""
 
 
@@ -620,9 +627,12 @@ def measure_layout(url: str, *, chromium: str | None = None, timeout: float = 90
     import html as _html
     import json
 
-    result = run_chromium(["--virtual-time-budget=8000", f"--window-size={width},1000", "--dump-dom", url],
-                          timeout=timeout, chromium=chromium)
-    m = re.search(r'<pre id="lgnet-layout">(.*?)</pre>', result.stdout, flags=re.S)
+    for _attempt in range(3):  # a heavy page can be dumped before its measurement lands: try again
+        result = run_chromium(["--virtual-time-budget=10000", f"--window-size={width},1000", "--dump-dom", url],
+                              timeout=timeout, chromium=chromium)
+        m = re.search(r'<pre id="lgnet-layout">(.*?)</pre>', result.stdout, flags=re.S)
+        if m:
+            break
     if result.returncode != 0 or not m:
         raise RuntimeError(f"Chromium could not measure {url}: {result.stderr.strip()[-400:]}")
     return json.loads(_html.unescape(m.group(1)))
