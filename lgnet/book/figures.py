@@ -106,6 +106,9 @@ REGION_SHORT = {
     "London": "London", "South East": "South East", "South West": "South West",
 }
 
+#: Nudges (BNG metres) of region labels that would otherwise collide.
+REGION_LABEL_SHIFT = {"North West": (-30_000, 0), "Yorkshire and The Humber": (25_000, 0)}
+
 #: The London inset's extent (BNG metres: xmin, ymin, xmax, ymax): Greater London and the ring of councils
 #: around it.
 LONDON_AND_RING = (470_000, 128_000, 592_000, 232_000)
@@ -149,7 +152,8 @@ def _region_labels(ax, regions_gdf, skip: tuple[str, ...] = ()) -> list[str]:
         if name in skip or geom is None or geom.is_empty:
             continue
         pt = geom.representative_point()
-        ax.text(pt.x, pt.y, REGION_SHORT.get(name, name), ha="center", va="center", fontsize=9,
+        dx, dy = REGION_LABEL_SHIFT.get(name, (0, 0))
+        ax.text(pt.x + dx, pt.y + dy, REGION_SHORT.get(name, name), ha="center", va="center", fontsize=12,
                 fontweight="bold", color="#222222", zorder=6,
                 path_effects=[pe.withStroke(linewidth=3, foreground="white", alpha=0.85)])
         drawn.append(name)
@@ -203,8 +207,8 @@ def partnership_map(boundaries_gdf, councils: pd.DataFrame, pdata: PartnershipDa
     handles.append(Line2D([], [], marker="o", ls="", color="#333333", ms=3,
                           label=f"member council ({len(pts)})"))
     if legend_ax is not None:
-        legend_ax.legend(handles=handles, loc="upper left", fontsize=10, frameon=False, title=label,
-                         title_fontsize=10, alignment="left")
+        legend_ax.legend(handles=handles, loc="upper left", fontsize=12, frameon=False, title=label,
+                         title_fontsize=12, alignment="left")
     else:
         ax.legend(handles=handles, loc="upper left", fontsize=9, frameon=True, title=label, title_fontsize=9)
     ax.set_aspect("equal")
@@ -212,9 +216,9 @@ def partnership_map(boundaries_gdf, councils: pd.DataFrame, pdata: PartnershipDa
     regions_named = _region_labels(ax, regions_gdf, skip=("London",) if sub is not None else ())
     ax.xaxis.set_major_formatter(_KM)
     ax.yaxis.set_major_formatter(_KM)
-    ax.set_xlabel("Easting (km, British National Grid)")
-    ax.set_ylabel("Northing (km, British National Grid)")
-    ax.tick_params(labelsize=9)
+    ax.set_xlabel("Easting (km, British National Grid)", fontsize=12)
+    ax.set_ylabel("Northing (km, British National Grid)", fontsize=12)
+    ax.tick_params(labelsize=11)
     inset_text = ""
     if sub is not None:
         x0, y0, x1, y1 = inset
@@ -227,7 +231,7 @@ def partnership_map(boundaries_gdf, councils: pd.DataFrame, pdata: PartnershipDa
         sub.set_xlabel("")
         sub.set_ylabel("")
         sub.set_title(f"London and its ring, enlarged ({(x1 - x0) / 1000:.0f} × {(y1 - y0) / 1000:.0f} km)",
-                      fontsize=10)
+                      fontsize=12)
         if regions_gdf is not None and "name" in regions_gdf.columns and \
                 (regions_gdf["name"].astype(str) == "London").any():
             _region_labels(sub, regions_gdf[regions_gdf["name"].astype(str) == "London"])
