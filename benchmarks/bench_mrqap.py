@@ -14,6 +14,13 @@ Parts:
       timed with two small numbers of permutations -> time per permutation (slope) and the ratio.
   (d) scaling n = 100 ... 5,000 (fewer permutations for large n), each size in its own subprocess:
       time, time per permutation and peak resident memory (ru_maxrss), input matrices included.
+  (e) the whole `lgnet mrqap` command at n=353, 10 predictors, 2,000 permutations (startup, reading the
+      11 CSV files and writing the table included; target under 2.5 s), best of 3, beside R: the whole
+      Rscript run (startup, reading the CSVs, netlm) at the same size, measured in this run at two small
+      numbers of permutations and extended to 2,000 by the per-permutation slope -> the ratio.
+  (f) `lgnet check` on a wide partnership file of --check-mb MB (default 50; hundreds of thousands of
+      partnerships generated now from the 2017 councils' names by benchmarks/big_wide.py, never
+      committed): wall time and peak resident memory of the command (target under 60 s).
 
 The predictors are the kinds used in the book: absolute differences of node attributes, same-group
 dummies and a distance; the response has node effects. Seeds are fixed.
@@ -144,8 +151,10 @@ def bench_r(n: int, reps: tuple[int, int], n_predictors: int = 10) -> dict | Non
         for k, M in enumerate(xs.values(), start=1):
             np.savetxt(tmp / f"x{k:02d}.csv", M, delimiter=",", fmt="%.17g")
         (tmp / "bench.R").write_text(R_SCRIPT)
+        t0 = time.perf_counter()
         out = subprocess.run([rscript, str(tmp / "bench.R"), str(tmp), ",".join(map(str, reps))],
                              capture_output=True, text=True, check=True).stdout
+        whole = time.perf_counter() - t0
     times, version = {}, ""
     for line in out.splitlines():
         if line.startswith("VERSION"):
@@ -155,8 +164,71 @@ def bench_r(n: int, reps: tuple[int, int], n_predictors: int = 10) -> dict | Non
             times[int(r)] = float(t)
     lo, hi = reps
     per = (times[hi] - times[lo]) / (hi - lo)
+    # whole_run_s: the Rscript process (startup, reading the CSVs, netlm at both rep counts)
     return {"n": n, "predictors": n_predictors, "reps": list(reps), "seconds": times, "per_permutation_s": per,
-            "version": version}
+            "version": version, "whole_run_s": whole - times[lo]}
+
+
+_MEASURE = (
+    "import resource, subprocess, sys, time\n"
+    "t0 = time.perf_counter()\n"
+    "code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL).returncode\n"
+    "seconds = time.perf_counter() - t0\n"
+    "u = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+    "print(seconds, code, u.ru_maxrss, u.ru_utime)\n"
+)
+
+
+def _run_measured(cmd: list[str]) -> dict:
+    """Run a command; its wall time, exit status and peak resident memory.
+
+    Measured by a small intermediate Python process: a child forked from this (large) benchmark process
+    would report this process's memory as its own peak (Linux keeps the high-water mark across exec).
+    """
+    proc = subprocess.run([sys.executable, "-c", _MEASURE, *cmd], capture_output=True, text=True)
+    seconds, code, maxrss_kb, user = proc.stdout.split()
+    return {"seconds": float(seconds), "exit": int(code), "peak_rss_mb": int(maxrss_kb) / 1024,
+            "user_s": float(user), "stderr_tail": proc.stderr[-300:]}
+
+
+def lgnet_command() -> list[str]:
+    script = Path(sys.executable).parent / "lgnet"
+    return [str(script)] if script.is_file() else [sys.executable, "-m", "lgnet.cli.entry"]
+
+
+def bench_command(n: int, permutations: int, repeats: int = 3, n_predictors: int = 10) -> dict:
+    """The whole `lgnet mrqap` command on labelled CSV files (as an analyst runs it)."""
+    import pandas as pd
+
+    y, xs = make_data(n, n_predictors)
+    labels = [f"v{i:04d}" for i in range(n)]
+    runs = []
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        pd.DataFrame(y, index=labels, columns=labels).to_csv(tmp / "y.csv", float_format="%.17g")
+        cmd = lgnet_command() + ["mrqap", "--y", str(tmp / "y.csv"), "--permutations", str(permutations),
+                                 "--seed", "1", "--quiet"]
+        for name, M in xs.items():
+            pd.DataFrame(M, index=labels, columns=labels).to_csv(tmp / f"{name}.csv", float_format="%.17g")
+            cmd += ["--x", f"{name}={tmp / (name + '.csv')}"]
+        for _ in range(repeats):
+            runs.append(_run_measured(cmd))
+    best = min(r["seconds"] for r in runs)
+    return {"n": n, "predictors": n_predictors, "permutations": permutations, "seconds": best,
+            "seconds_all": [r["seconds"] for r in runs], "peak_rss_mb": max(r["peak_rss_mb"] for r in runs),
+            "exit": [r["exit"] for r in runs]}
+
+
+def bench_check(mb: float) -> dict:
+    """`lgnet check` on a generated wide file of about ``mb`` MB: wall time and peak memory."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from big_wide import write
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path, rows = write(Path(tmp) / "big_wide.csv", mb)
+        size = path.stat().st_size / 1e6
+        run = _run_measured(lgnet_command() + ["check", str(path), "--quiet"])
+    return {"mb": size, "partnerships": rows, **run}
 
 
 def _scaling_child(n: int, permutations: int, workers: int | None) -> None:
@@ -198,6 +270,9 @@ def main(argv=None) -> int:
     ap.add_argument("--permutations", type=int, default=2000, help="permutations for part (a)")
     ap.add_argument("--r-reps", default="1,4", help="the two permutation counts R is timed at (default 1,4)")
     ap.add_argument("--json", help="write the results as JSON here (benchmarks/results/ is git-ignored)")
+    ap.add_argument("--no-command", action="store_true", help="skip (e), the whole `lgnet mrqap` command")
+    ap.add_argument("--check-mb", type=float, default=50.0, help="size of the wide file for (f) (default 50 MB)")
+    ap.add_argument("--no-check", action="store_true", help="skip (f), `lgnet check` on a large file")
     ap.add_argument("--child", nargs=2, type=int, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.child:
@@ -219,6 +294,14 @@ def main(argv=None) -> int:
     print(f"(b) naive statsmodels refits: {naive['per_permutation_s']:.3f} s per permutation "
           f"({naive['permutations']} permutations)", flush=True)
 
+    command = None
+    if not args.no_command:
+        command = bench_command(353, args.permutations)
+        results["command"] = command
+        print(f"(e) whole `lgnet mrqap` command, n=353, 10 predictors, {args.permutations} permutations: "
+              f"{command['seconds']:.2f} s (best of 3: {', '.join(f'{t:.2f}' for t in command['seconds_all'])}; "
+              f"peak RSS {command['peak_rss_mb']:.0f} MB)", flush=True)
+
     r = None
     if not args.no_r:
         lo, hi = (int(v) for v in args.r_reps.split(","))
@@ -228,6 +311,13 @@ def main(argv=None) -> int:
             print("(c) R sna: Rscript or sna not available - skipped")
         else:
             print(f"(c) R sna::netlm qapspp: {r['per_permutation_s']:.3f} s per permutation ({r['version']})", flush=True)
+
+    check = None
+    if not args.no_check:
+        check = bench_check(args.check_mb)
+        results["check"] = check
+        print(f"(f) lgnet check on a {check['mb']:.1f} MB wide file ({check['partnerships']:,} partnerships): "
+              f"{check['seconds']:.1f} s, peak RSS {check['peak_rss_mb']:,.0f} MB, exit {check['exit']}", flush=True)
 
     scaling = []
     if not args.no_scaling:
@@ -248,6 +338,22 @@ def main(argv=None) -> int:
     if r:
         print(f"{'R sna::netlm (qapspp)':<34}{'/'.join(map(str, r['reps'])):>13}{r['seconds'][r['reps'][1]]:>10.2f}"
               f"{r['per_permutation_s']:>12.2e}{r['per_permutation_s'] / per_fast:>16,.0f}x")
+    if command:
+        print()
+        print(f"Whole command, n=353, 10 predictors, {command['permutations']} permutations (startup and reading included)")
+        print(f"  lgnet mrqap (CLI)          {command['seconds']:8.2f} s   (target < 2.5 s)")
+        if r:
+            whole_r = r["whole_run_s"] - r["seconds"][r["reps"][1]] + r["per_permutation_s"] * command["permutations"]
+            results["command"]["r_whole_command_s"] = whole_r
+            results["command"]["ratio_r_over_lgnet"] = whole_r / command["seconds"]
+            print(f"  Rscript + sna::netlm       {whole_r:8.1f} s   (measured at {r['reps'][1]} permutations in "
+                  f"{r['whole_run_s']:.1f} s with startup and reading, extended by the per-permutation slope)")
+            print(f"  ratio R / lgnet            {whole_r / command['seconds']:8,.0f}x")
+        else:
+            print("  R sna::netlm: not installed (apt-get install r-cran-sna) - no ratio")
+    if check:
+        print(f"lgnet check, {check['mb']:.1f} MB wide file, {check['partnerships']:,} partnerships: "
+              f"{check['seconds']:.1f} s (target < 60 s), peak RSS {check['peak_rss_mb']:,.0f} MB")
     if scaling:
         print()
         print("Scaling (lgnet, 10 predictors; peak RSS of the whole process incl. input matrices)")
