@@ -282,6 +282,9 @@ def test_real_book_reruns_for_2019_on_the_simulated_stand_in(raw_data, tmp_path)
                               strict=True, parameters={k: v for k, v in small.items() if k in declared})
     assert result.html_index.is_file()
     assert [p.name for p in result.notebooks] == [c.name for c in runbook.chapter_notebooks()]
+    index = json.loads((out / "results.json").read_text())  # every chapter's tables as CSV
+    assert {t["chapter"] for t in index["tables"]} >= {"02_propensity", "03_partner_selection"}
+    assert all((out / t["file"]).is_file() and t["year"] == 2019 for t in index["tables"])
     for notebook in result.notebooks:
         nb = nbformat.read(notebook, as_version=4)
         shown = "\n".join(str(o.get("data", {}).get("text/markdown", "")) for c in nb.cells for o in c.get("outputs", []))
