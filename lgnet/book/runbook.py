@@ -242,7 +242,7 @@ def _source_cell_number(source_nb: nbformat.NotebookNode, executed: Path, err: A
 
 
 def quiet_shutdown_kernel_manager():
-    """A jupyter_client kernel manager that does not send SIGINT to an executed kernel it shuts down.
+    """A jupyter_client kernel manager (IPC transport) that does not send SIGINT to an executed kernel it shuts down.
 
     jupyter_client interrupts every kernel before its shutdown request (so that a busy kernel can
     answer it). After papermill has run every cell the kernel is idle, and that SIGINT only lands in
@@ -253,6 +253,12 @@ def quiet_shutdown_kernel_manager():
     from jupyter_client.manager import AsyncKernelManager
 
     class QuietShutdownKernelManager(AsyncKernelManager):
+        def __init__(self, **kwargs):
+            # a local kernel over IPC sockets (beside its connection file), not TCP: no plain-text TCP ports,
+            # and no "Kernel is running over TCP without encryption" warning on the console
+            kwargs.setdefault("transport", "ipc")
+            super().__init__(**kwargs)
+
         async def _async_interrupt_kernel(self) -> None:
             if self.shutting_down:
                 return

@@ -340,6 +340,7 @@ def test_run_writes_every_table_as_csv_with_results_json(book, tmp_path, capfd):
     # no kernel-shutdown noise on the console
     captured = capfd.readouterr()
     assert "KeyboardInterrupt" not in captured.err + captured.out
+    assert "without encryption" not in captured.err + captured.out  # kernels over IPC, not plain TCP
     assert (out / "book" / "aliases-seen.txt").read_text() == ""
 
 
