@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -284,6 +285,9 @@ class _Context:
     problems: list[Problem]
     warnings: list[str]
 
+
+MATCH_BATCH = 50_000
+"""Members of a wide file are matched in batches of about this many (bounded memory for large files)."""
 
 PROGRESS_ROWS = 20_000
 """A wide file with at least this many rows shows a progress bar (stderr) while its members are matched."""
@@ -625,22 +629,44 @@ def read_wide(path, year: int = DOCUMENTED_YEAR, *, sheet: str | int | None = No
     _warn_other_council_columns(file, table, cols, ctx)
     partnerships, nature_mappings = _partnership_rows(file, table.drop(columns=[cols["members"]]), cols, ctx,
                                                       make_ids=True)
-    entries = []
+    entries: list[dict] = []
+    parts: list[tuple[pd.DataFrame, list[dict], list[dict]]] = []
     rows_members = zip(table["_row"].tolist(), table[cols["members"]].tolist(), partnerships["partnership_id"])
     for row, text, pid in tqdm(rows_members, total=len(table), desc=f"matching members ({path.name})",
                                unit=" rows", disable=len(table) < PROGRESS_ROWS, mininterval=1.0):
         row = int(row)
         text = _text(text)
-        if not text:
-            continue  # reported as a partnership without members
-        for as_written, result in split_members(text, ctx.matcher):
-            entries.append({"file": file, "row": row, "column": cols["members"], "partnership_id": pid,
-                            "as_written": as_written,
-                            "name_as_written": pd.NA if result.method in ("code", "other_code") else as_written,
-                            "result": result})
-    memberships, exclusions, mappings = _match_memberships(entries, ctx)
+        if text:  # a row without members is reported as a partnership without members
+            for as_written, result in split_members(text, ctx.matcher):
+                as_written = sys.intern(as_written)  # a long file repeats its names: one string each
+                entries.append({"file": file, "row": row, "column": cols["members"], "partnership_id": pid,
+                                "as_written": as_written,
+                                "name_as_written": pd.NA if result.method in ("code", "other_code") else as_written,
+                                "result": result})
+        if len(entries) >= MATCH_BATCH:  # bounded memory: a partnership's members are all in one batch
+            parts.append(_match_memberships(entries, ctx))
+            entries = []
+    parts.append(_match_memberships(entries, ctx))
+    memberships, exclusions, mappings = _merge_matched(parts)
     return _finish(file, partnerships, memberships, exclusions, mappings, nature_mappings, ctx,
                    dataset or file, [file])
+
+
+def _merge_matched(parts: list[tuple[pd.DataFrame, list[dict], list[dict]]]) -> tuple[pd.DataFrame, list[dict], list[dict]]:
+    """One (memberships, exclusions, mappings) from the batches of :func:`_match_memberships`, as one call gives."""
+    if len(parts) == 1:
+        return parts[0]
+    frames = [m for m, _, _ in parts if len(m)] or [parts[0][0]]  # an empty batch would change the dtypes
+    memberships = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+    exclusions = [x for _, xs, _ in parts for x in xs]
+    merged: dict[str, dict] = {}
+    for _, _, maps in parts:
+        for m in maps:
+            if m["as_written"] in merged:
+                merged[m["as_written"]]["count"] += m["count"]
+            else:
+                merged[m["as_written"]] = dict(m)
+    return memberships, exclusions, sorted(merged.values(), key=lambda m: m["as_written"].lower())
 
 
 def _recount_mappings(mappings: list[dict], memberships: pd.DataFrame) -> tuple[list[dict], dict]:
