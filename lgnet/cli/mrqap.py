@@ -50,8 +50,9 @@ def read_matrix_csv(path: str | Path) -> pd.DataFrame:
                 and fast.index.is_unique and fast.columns.is_unique and set(fast.index) == set(fast.columns)):
             values = fast.to_numpy(dtype=float)
             if np.isfinite(values).all():
-                out = pd.DataFrame(values, index=fast.index, columns=fast.columns)
-                return out.loc[:, list(out.index)]
+                if not fast.columns.equals(fast.index):  # columns in another order than the rows
+                    values = values[:, fast.columns.get_indexer(fast.index)]
+                return pd.DataFrame(values, index=fast.index, columns=fast.index, copy=False)
     return _read_matrix_csv_slow(path)
 
 

@@ -530,25 +530,35 @@ def _dsp_t_values(H: np.ndarray, terms: list[_DSPTerm], df: int) -> np.ndarray:
     return out
 
 
-def _gather_products(Zt: np.ndarray, V: np.ndarray, mapper: _DyadMapper, perms: np.ndarray, chunk: int) -> np.ndarray:
+GATHER_DYADS = 256  # dyads per gather + product step: the gathered block stays in cache (measured fastest)
+
+
+def interleave(V: np.ndarray) -> np.ndarray:
+    """(p, L) rows of vectors in a mapper's layout -> (L, p): the p values of one cell side by side, so one
+    index map gathers all p vectors with one contiguous read per dyad (see :func:`_gather_products`)."""
+    return np.ascontiguousarray(np.atleast_2d(V).T)
+
+
+def _gather_products(Zt: np.ndarray, Vi: np.ndarray, mapper: _DyadMapper, perms: np.ndarray, chunk: int) -> np.ndarray:
     """H[j, k, b] = sum_d Zt[j, d] * V[k, map_b[d]] for the block of permutations (columns of perms).
 
-    Zt: (q, m) fixed columns; V: (p, m) columns to permute. Done in chunks of dyads.
+    Zt: (q, m) fixed columns; Vi: the p vectors to permute, interleaved ((L, p), :func:`interleave`). Done in
+    steps of GATHER_DYADS dyads (within chunks): for each step one gather of (dyads, b, p) values and one
+    matrix product with all b permutations and p vectors at once, both in cache.
     """
     q, m = Zt.shape
-    p = V.shape[0]
+    p = Vi.shape[1]
     b = perms.shape[1]
-    H = np.zeros((q, p, b))
-    G = np.empty((min(chunk, m), b))
-    for lo in range(0, m, chunk):
-        hi = min(m, lo + chunk)
+    H = np.zeros((q, b * p))
+    step = max(1, min(chunk, GATHER_DYADS))
+    G = np.empty((step, b, p))
+    for lo in range(0, m, step):
+        hi = min(m, lo + step)
         mp = mapper.chunk_map(perms, lo, hi)
         g = G[: hi - lo]
-        Zc = Zt[:, lo:hi]
-        for k in range(p):
-            np.take(V[k], mp, out=g, mode="clip")
-            H[:, k, :] += Zc @ g
-    return H
+        np.take(Vi, mp, axis=0, out=g, mode="clip")
+        H += Zt[:, lo:hi] @ g.reshape(hi - lo, b * p)
+    return H.reshape(q, b, p).transpose(0, 2, 1)
 
 
 def mrqap(
@@ -596,7 +606,7 @@ def mrqap(
         if method == "dsp":
             Et, dsp_terms = _dsp_setup(fit, X)
             mapper = _DyadMapper(n, idx, directed, vectors=p)
-            Vt = mapper.layout(Et)
+            Vt = interleave(mapper.layout(Et))
             del Et
             batch, chunk = _block_sizes(m, permutations, memory_mb, batch_size)
 
@@ -606,7 +616,7 @@ def mrqap(
         else:
             Xt = Zt[1:]
             mapper = _DyadMapper(n, idx, directed)
-            Vt = mapper.layout(yv)
+            Vt = interleave(mapper.layout(yv))
             Rinv = _solve_triangular(fit.R, np.eye(p))
             XtX_inv = Rinv @ Rinv.T
             xtx_diag = np.diag(XtX_inv)
@@ -971,7 +981,7 @@ def qap_correlation(a, b, *, permutations: int = 2000, seed: int = 0, directed: 
     r = float(ac @ bc / m)
     rng = np.random.default_rng(seed)
     mapper = _DyadMapper(n, idx, directed)
-    al = mapper.layout(ac)
+    al = interleave(mapper.layout(ac))
     dist = np.empty(permutations)
     batch, chunk = _block_sizes(m, permutations, DEFAULT_MEMORY_MB, None)
     for start, perms in _permutation_blocks(rng, n, permutations, batch):
