@@ -391,8 +391,26 @@ def _prepare_folder(out: Path, book_root: Path, folders: list[Path]) -> None:
     out.mkdir(parents=True, exist_ok=True)
 
 
+def _config_dir_refs(node: Any, book_root: Path, key: str = "") -> Iterable[Path]:
+    """Relative folders that _config.yml names under a ``*_path`` setting (html_static_path: CSS, JS)."""
+    if isinstance(node, dict):
+        for k, value in node.items():
+            yield from _config_dir_refs(value, book_root, str(k))
+    elif isinstance(node, list):
+        for value in node:
+            yield from _config_dir_refs(value, book_root, key)
+    elif isinstance(node, str) and key.endswith("_path") and node and ".." not in Path(node).parts:
+        candidate = Path(node)
+        if not candidate.is_absolute() and candidate.parts and candidate.parts[0] not in SKIP_DIRS \
+                and (book_root / candidate).is_dir():
+            yield candidate
+
+
 def _copy_book(book_root: Path, out: Path, pages: list[Path], config: dict) -> None:
-    """Copy the pages' folders (md, bib, images; not notebooks) and the files _config.yml names."""
+    """Copy the pages' folders (md, bib, images; not notebooks), the files _config.yml names and the
+    folders its ``*_path`` settings name (the book's CSS in html_static_path)."""
+    for ref in _config_dir_refs(config, book_root):
+        shutil.copytree(book_root / ref, out / ref, ignore=_ignore, dirs_exist_ok=True)
     for folder in _book_folders(pages):
         shutil.copytree(book_root / folder, out / folder, ignore=_ignore, dirs_exist_ok=True)
     for page in pages:

@@ -40,7 +40,8 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     parser.add_argument("--chapters", default=None, metavar="2,3",
                         help="execute only these chapters (numbers, or notebook names such as appendix_validation); "
                         "the other chapters of an earlier run in the same folder with the same settings are kept, "
-                        "otherwise they are left out of the variant book")
+                        "otherwise they are left out of the variant book (its links to them then stay unresolved: "
+                        "Sphinx warnings, and --strict fails; run the whole book once, then --chapters into the same folder)")
     parser.add_argument("--aliases", metavar="FILE",
                         help="your own alias table (columns as data/aliases.csv), used before the project's")
     parser.add_argument("--quiet", action="store_true", help="no progress bars")

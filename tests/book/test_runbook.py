@@ -400,3 +400,13 @@ def test_cli_run_help_lists_chapters_and_aliases(capsys):
     assert "--chapters" in text and "--aliases" in text and "results.json" in text
     assert cli.main(["run", "--aliases", "/nonexistent/aliases.csv", "--no-build"]) == 2
     assert "not found" in capsys.readouterr().err
+
+
+def test_static_folder_named_in_config_is_copied(book, tmp_path):
+    (book / "_static").mkdir()
+    (book / "_static" / "book.css").write_text("table { width: 100%; }\n")
+    config = book / "_config.yml"
+    config.write_text(config.read_text() + "sphinx:\n  config:\n    html_static_path: [\"_static\"]\n")
+    out = tmp_path / "o"
+    runbook.run_book(out=out, build=False, quiet=True, book_root=book, chapters=["1"])
+    assert (out / "_static" / "book.css").read_text() == "table { width: 100%; }\n"
