@@ -69,6 +69,32 @@ def _blob(matcher: CouncilMatcher, code: str) -> str:
     return " " + light_normalise(" ".join(str(p) for p in parts if isinstance(p, str))) + " "
 
 
+def _written_names(matcher: CouncilMatcher, code: str) -> set[str]:
+    """Every name the council table gives a council (name, official name, alternative names), normalised."""
+    row = matcher.councils.loc[matcher.councils["code"] == code].iloc[0]
+    names = [row.get("name"), row.get("official_name"), *(row.get("alt_names") or [])]
+    return {light_normalise(n) for n in names if isinstance(n, str)}
+
+
+_DESIGNATIONS = ("city", "borough", "district", "county", "metropolitan")
+
+
+def _by_name_or_designation(matcher: CouncilMatcher, as_written: str, codes: list[str]) -> tuple[list[str], str]:
+    """Candidates narrowed by what the written name itself says: a council's own full name ("Newcastle City
+    Council" is Newcastle upon Tyne's official name), else its designation ("city" rules out a borough)."""
+    written = light_normalise(as_written)
+    exact = [c for c in codes if written in _written_names(matcher, c)]
+    if len(exact) == 1:
+        return exact, "is that council's own name"
+    says = [w for w in _DESIGNATIONS if w in written.split()]
+    if says:
+        fitting = [c for c in codes
+                   if all(any(w in n.split() for n in _written_names(matcher, c)) for w in says)]
+        if fitting:
+            return fitting, f"says {' '.join(says)}"
+    return codes, ""
+
+
 def _place(matcher: CouncilMatcher, code: str) -> tuple[str | None, str | None]:
     row = matcher.councils.loc[matcher.councils["code"] == code].iloc[0]
     county, region = row.get("county"), row.get("region")
@@ -112,8 +138,18 @@ def resolve_in_context(entries: list[dict], matcher: CouncilMatcher, warnings: l
         if not codes:
             out.append(e)
             continue
-        names = {c: matcher.names[c] for c in codes}
         where = f"{e['file']}, row {e['row']}"
+        narrowed, why = _by_name_or_designation(matcher, _QUALIFIER.sub(r"\g<base>", e["as_written"]), codes)
+        if len(narrowed) == 1:
+            code = narrowed[0]
+            warnings.append(f"{where}: {e['as_written']!r} read as {matcher.names[code]} ({code}), not "
+                            + ", ".join(matcher.names[c] for c in codes if c != code)
+                            + f": the name as written {why}")
+            out.append({**e, "result": MatchResult(e["as_written"], "matched", code, matcher.names[code],
+                                                   "designation", note=f"the name as written {why}")})
+            continue
+        codes = narrowed
+        names = {c: matcher.names[c] for c in codes}
         qualifier = _QUALIFIER.match(e["as_written"])
         if qualifier:
             words = [w for w in light_normalise(qualifier.group("qualifier")).split() if w not in _GENERIC]
@@ -144,11 +180,15 @@ def resolve_in_context(entries: list[dict], matcher: CouncilMatcher, warnings: l
         if best > 0 and len(top) == 1:
             code = top[0]
             county, region = _place(matcher, code)
-            near = [o.name for o in others if _place(matcher, o.code)[1] == region]
+            same_county = [o.name for o in others if county and _place(matcher, o.code)[0] == county]
+            if same_county:
+                reason = f"share its county, {_county_name(matcher, county)} ({', '.join(same_county)})"
+            else:
+                near = [o.name for o in others if _place(matcher, o.code)[1] == region]
+                reason = f"are in its region, {region} ({', '.join(near)})"
             warnings.append(f"{where}: {e['as_written']!r} in partnership {e['partnership_id']} read as "
                             f"{names[code]} ({code}), not " + ", ".join(names[c] for c in codes if c != code)
-                            + f": the record's other members ({', '.join(near)}) are in "
-                            + (_county_name(matcher, county) or region))
+                            + f": the record's other members {reason}")
             out.append({**e, "result": MatchResult(e["as_written"], "matched", code, names[code], "context",
                                                    note="decided by the record's other members")})
         else:

@@ -58,7 +58,7 @@ CASES = [
     # ambiguous names decided by the record's other members, by the user's qualifier, or refused
     ("ambiguous_context.csv", [], 0, [
         "'Richmond' in partnership A1 read as Richmondshire (E07000166), not Richmond upon Thames: the record's "
-        "other members (Hambleton, Craven) are in North Yorkshire",
+        "other members share its county, North Yorkshire (Hambleton, Craven)",
         "'Richmond' in partnership A2 read as Richmond upon Thames (E09000027)",
         "'Kingston' in partnership A3 read as Kingston upon Thames (E09000021)",
         "'Kingston' in partnership A4 read as Kingston upon Hull (E06000010)",
