@@ -5,8 +5,11 @@
     python scripts/check_html.py runs/2019-simulated/_build/html
     python scripts/check_html.py HTML_DIR --book-root DIR   # where the _toc.yml and sources are
 
-Exits 0 when every page loads with its title and figures and no internal link is broken; 1 and a
-list of problems otherwise; 2 when Chromium is missing (install Debian's `chromium`).
+Then reads every page at 1280 px (htmlcheck.check_reading): no table or figure overflows its column,
+no 'NaN', no raw variable name of data/dictionary.csv, no odds ratio shown as 0.000.
+
+Exits 0 when every page loads with its title and figures, no internal link is broken and every page reads
+at 1280 px; 1 and a list of problems otherwise; 2 when Chromium is missing (install Debian's `chromium`).
 The checks live in lgnet/book/htmlcheck.py.
 """
 
@@ -30,6 +33,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2, help="Chromium instances at once (default 2)")
     parser.add_argument("--no-math-check", action="store_true",
                         help="do not require mathematics to be typeset offline (MathJax served by the book)")
+    parser.add_argument("--no-reading-check", action="store_true",
+                        help="skip the reading check at 1280 px (overflowing tables and figures, NaN, raw names)")
     args = parser.parse_args(argv)
 
     html_dir = Path(args.html_dir)
@@ -40,6 +45,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         report = htmlcheck.check_book(html_dir, args.book_root, workers=args.workers,
                                        math=not args.no_math_check)
+        if not args.no_reading_check:
+            reading = htmlcheck.check_reading(html_dir, args.book_root, workers=args.workers)
+            report.problems.extend(reading.problems)
     except htmlcheck.ChromiumMissing as exc:
         print(f"check_html: {exc}", file=sys.stderr)
         return 2

@@ -200,6 +200,18 @@ def test_check_html_script_exit_codes(chromium, site, capsys):
 
 
 @pytest.mark.browser
+def test_check_html_script_reads_every_page_at_1280(chromium, site, capsys):
+    """The script also runs the reading check: a table wider than the column fails it (unless skipped)."""
+    script = _load_script("check_html")
+    chapter = site / "html" / "book" / "chapter.html"
+    chapter.write_text(chapter.read_text().replace("</body>", _WIDE.replace("<table>", '<table style="width:3000px">')
+                                                   + "</body>"))
+    assert script.main([str(site / "html"), "--book-root", str(site)]) == 1
+    assert "at 1280 px" in capsys.readouterr().out  # the page scrolls sideways
+    assert script.main([str(site / "html"), "--book-root", str(site), "--no-reading-check"]) == 0
+
+
+@pytest.mark.browser
 def test_screenshots_script_writes_pngs(chromium, site, tmp_path):
     script = _load_script("screenshots")
     out = tmp_path / "shots"
