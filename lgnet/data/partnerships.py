@@ -403,7 +403,8 @@ def _match_memberships(entries: list[dict], ctx: _Context) -> tuple[pd.DataFrame
             members.append({"partnership_id": e["partnership_id"], "code": r.code,
                             "council_name_as_written": e["name_as_written"], "_file": e["file"], "_row": e["row"]})
             if r.method not in ("code", "name"):
-                m = mapping.setdefault(e["as_written"], {"as_written": e["as_written"], "code": r.code,
+                # keyed by name and council: one string may be decided differently in two records ("Newcastle")
+                m = mapping.setdefault((e["as_written"], r.code), {"as_written": e["as_written"], "code": r.code,
                                                          "council": r.name, "method": r.method,
                                                          "note": r.note, "count": 0})
                 m["count"] += 1
@@ -659,20 +660,23 @@ def _merge_matched(parts: list[tuple[pd.DataFrame, list[dict], list[dict]]]) -> 
     frames = [m for m, _, _ in parts if len(m)] or [parts[0][0]]  # an empty batch would change the dtypes
     memberships = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
     exclusions = [x for _, xs, _ in parts for x in xs]
-    merged: dict[str, dict] = {}
+    merged: dict[tuple[str, str], dict] = {}
     for _, _, maps in parts:
         for m in maps:
-            if m["as_written"] in merged:
-                merged[m["as_written"]]["count"] += m["count"]
+            k = (m["as_written"], m["code"])
+            if k in merged:
+                merged[k]["count"] += m["count"]
             else:
-                merged[m["as_written"]] = dict(m)
+                merged[k] = dict(m)
     return memberships, exclusions, sorted(merged.values(), key=lambda m: m["as_written"].lower())
 
 
 def _recount_mappings(mappings: list[dict], memberships: pd.DataFrame) -> tuple[list[dict], dict]:
     """The name mappings of a subset of the memberships, with their counts in that subset."""
-    counts = Counter(memberships["council_name_as_written"].dropna())
-    kept = [{**m, "count": int(counts[m["as_written"]])} for m in mappings if counts[m["as_written"]]]
+    code = memberships["code_2017"] if "code_2017" in memberships.columns else memberships["code"]
+    counts = Counter(zip(memberships["council_name_as_written"], code))
+    kept = [{**m, "count": int(counts[(m["as_written"], m["code"])])} for m in mappings
+            if counts[(m["as_written"], m["code"])]]
     by_method = Counter(m["method"] for m in kept for _ in range(m["count"]))
     return kept, dict(by_method)
 

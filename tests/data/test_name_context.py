@@ -40,3 +40,11 @@ def test_full_names_need_no_context(raw_data, tmp_path, capsys, written, code):
     rc, out = _check(tmp_path, capsys, [f'A,frontline,waste,"{written}; Camden"'])
     assert rc == 0
     assert "ambiguous" not in out and "by context" not in out and "other members" not in out
+
+
+def test_one_string_decided_two_ways_is_listed_twice(raw_data, tmp_path, capsys):
+    """The summary of name mappings counts each (string, council) pair, not each string."""
+    rc, out = _check(tmp_path, capsys, ['A,frontline,waste,"Newcastle; Stafford"', 'B,frontline,waste,"Newcastle; Gateshead"'])
+    assert rc == 0
+    assert "'Newcastle' -> Newcastle-under-Lyme (E07000195) by context, 1x" in out
+    assert "'Newcastle' -> Newcastle upon Tyne (E08000021) by context, 1x" in out
