@@ -218,7 +218,10 @@ def export(pdata, table: pd.DataFrame, out: str | Path, fmt: str = "graphml",
         "",
         f"matrices/: square CSVs over the {len(mcodes)} councils complete for every predictor "
         f"({len(codes) - len(mcodes)} left out, see matrices/dropped.csv); first row and column = council codes.",
-        "The book's partner-selection models on them (run from this folder):",
+        "The book's partner-selection models on them (run from this folder). The book fits each model on the "
+        "councils complete for that model's own variables, so a model that leaves out a predictor with gaps "
+        "(e.g. same party) uses more councils in the book than here"
+        + (f" ({len(codes) - len(mcodes)} more)" if len(codes) > len(mcodes) else "") + ":",
         *(f"  {name}: {mrqap_command('matrices', spec)}" for name, spec in specs.items()),
     ]
     (out / "README.txt").write_text("\n".join(readme) + "\n", encoding="utf-8")
