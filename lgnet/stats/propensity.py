@@ -285,15 +285,16 @@ class PropensityResult:
         return pd.concat(frames, ignore_index=True)[["model", "variable", "df", "p_hc3", "p_perm"]]
 
     def count_model(self) -> pd.DataFrame:
-        """Negative binomial check: model, term, estimate, se, p, irr (exp estimate); ``alpha`` is the
-        NB2 dispersion. Fit statistics (llf, McFadden pseudo-R², converged) in ``count_fit()``."""
+        """Count-model check: model, term, estimate, se, p, irr (exp estimate); a negative binomial (with
+        ``alpha``, the NB2 dispersion) or, when its dispersion is at the boundary, a Poisson regression. Fit
+        statistics (family, fallback, dispersion, llf, McFadden pseudo-R², converged) in ``count_fit()``."""
         frames = [m.count_model.assign(model=m.name) for m in self.models.values() if m.count_model is not None]
         if not frames:
             return pd.DataFrame(columns=["model", "term", "estimate", "se", "p", "irr"])
         return pd.concat(frames, ignore_index=True)[["model", "term", "estimate", "se", "p", "irr"]]
 
     def count_fit(self) -> pd.DataFrame:
-        """Fit statistics of the negative binomial check(s)."""
+        """Fit statistics of the count-model check(s) (family: 'negative binomial' or 'Poisson')."""
         return pd.DataFrame([{"model": m.name, **m.count_fit} for m in self.models.values() if m.count_fit])
 
     def dropped(self) -> pd.DataFrame:
@@ -323,8 +324,17 @@ def _align_degree(table: pd.DataFrame, degree: pd.Series) -> np.ndarray:
     return values.to_numpy(dtype=float)
 
 
+#: The negative binomial's dispersion is taken to be at its boundary (alpha = 0, i.e. Poisson) when the
+#: boundary-corrected likelihood-ratio test of alpha = 0 has p at or above this level.
+DISPERSION_ALPHA = 0.05
+
+
 def _count_model(y: np.ndarray, X: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
-    """Negative binomial (NB2) of degree on X; tries newton, then bfgs, then nm if it does not converge.
+    """Count model of degree on X: a negative binomial (NB2; tries newton, then bfgs, then nm) or, when its
+    dispersion is at the boundary (no evidence of overdispersion: the boundary-corrected likelihood-ratio test
+    of alpha = 0 has p >= ``DISPERSION_ALPHA``) or it cannot be fitted, a Poisson regression with robust
+    (sandwich) standard errors. ``fit["family"]`` names the model used, ``fit["fallback"]`` why the Poisson was
+    used ('' otherwise), ``fit["dispersion"]`` is the Poisson fit's Pearson chi-squared / df.
 
     No warning escapes: every warning of the fit (and of the lazily computed standard errors) is recorded in
     the fit's ``warnings`` for the page to show as a note."""
@@ -332,38 +342,77 @@ def _count_model(y: np.ndarray, X: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
         warnings.simplefilter("always")
         table, fit = _count_model_fit(y, X)
     extra = "; ".join(dict.fromkeys(str(w.message) for w in caught_all))
-    if fit is not None and extra:
+    if fit is not None and extra and fit.get("family") != "Poisson":
         fit["warnings"] = "; ".join(x for x in (fit.get("warnings", ""), extra) if x)
     return table, fit
 
 
-def _count_model_fit(y: np.ndarray, X: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
+def _finite(res) -> bool:
+    return bool(np.isfinite(np.asarray(res.params, dtype=float)).all() and np.isfinite(float(res.llf))
+                and np.isfinite(np.asarray(res.bse, dtype=float)).all())
+
+
+def _negative_binomial(y: np.ndarray, X: pd.DataFrame):
+    """The NB2 fit (newton, then bfgs, then nm), or None; a fit with non-finite estimates is not converged."""
     model = sm.NegativeBinomial(y, X)
-    res, caught = None, []
+    res, good, caught = None, None, []
     for method in ("newton", "bfgs", "nm"):
         with warnings.catch_warnings(record=True) as w:
             warnings.simplefilter("always")
             try:
                 kwargs = {"maxiter": 5000} if method == "nm" else {"maxiter": 500}
-                start = None if res is None else res.params
+                start = None if res is None or not _finite(res) else res.params
                 res = model.fit(method=method, disp=0, start_params=start, **kwargs)
             except (np.linalg.LinAlgError, ValueError) as exc:
                 caught.append(f"{method}: {exc}")
                 continue
+        if not _finite(res):
+            caught.append(f"{method}: non-finite estimates")
+            continue
         caught.extend(f"{method}: {x.message}" for x in w)
         if res.mle_retvals.get("converged", False):
+            good = res
             break
-    if res is None:
-        return None, {"converged": False, "warnings": "; ".join(caught)}
-    names = list(X.columns) + ["alpha"]
-    params = np.asarray(res.params)
-    bse = np.asarray(res.bse)
-    pv = np.asarray(res.pvalues)
-    table = pd.DataFrame({"term": names, "estimate": params, "se": bse, "p": pv})
+    return good, caught
+
+
+def _count_model_fit(y: np.ndarray, X: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
+    from scipy.stats import chi2
+
+    names = list(X.columns)
+    try:
+        pois = sm.GLM(y, X, family=sm.families.Poisson()).fit(cov_type="HC0")
+    except (np.linalg.LinAlgError, ValueError) as exc:
+        return None, {"converged": False, "warnings": f"Poisson: {exc}", "family": "", "fallback": ""}
+    dispersion = float(pois.pearson_chi2 / pois.df_resid) if pois.df_resid > 0 else float("nan")
+    nb, caught = _negative_binomial(y, X)
+    alpha = float(np.asarray(nb.params)[-1]) if nb is not None else float("nan")
+    lr = 2 * (float(nb.llf) - float(pois.llf)) if nb is not None else float("nan")
+    p_alpha = (float(0.5 * chi2.sf(lr, 1)) if lr > 0 else 1.0) if nb is not None else float("nan")
+    if nb is None:
+        fallback = "the negative binomial could not be fitted (" + ("; ".join(caught) or "no convergence") + ")"
+    elif p_alpha >= DISPERSION_ALPHA:
+        fallback = (f"the negative binomial's dispersion is at its boundary (alpha = {alpha:.3g}; likelihood-ratio "
+                    f"test of alpha = 0, boundary-corrected: p = {p_alpha:.3f}), so the counts show no "
+                    "overdispersion a negative binomial could model")
+    else:
+        fallback = ""
+    common = {"n": int(len(y)), "dispersion": dispersion, "alpha": alpha, "p_alpha": p_alpha, "fallback": fallback}
+    if fallback:
+        table = pd.DataFrame({"term": names, "estimate": np.asarray(pois.params, dtype=float),
+                              "se": np.asarray(pois.bse, dtype=float), "p": np.asarray(pois.pvalues, dtype=float)})
+        table["irr"] = np.exp(table["estimate"])
+        llnull = float(pois.llnull)
+        fit = {**common, "family": "Poisson", "llf": float(pois.llf), "llnull": llnull,
+               "mcfadden_r2": float(1 - pois.llf / llnull), "aic": float(pois.aic), "converged": _finite(pois),
+               "warnings": ""}
+        return table, fit
+    params = np.asarray(nb.params)
+    table = pd.DataFrame({"term": names + ["alpha"], "estimate": params, "se": np.asarray(nb.bse),
+                          "p": np.asarray(nb.pvalues)})
     table["irr"] = np.where(table["term"] == "alpha", np.nan, np.exp(table["estimate"]))
-    fit = {"n": int(res.nobs), "llf": float(res.llf), "llnull": float(res.llnull),
-           "mcfadden_r2": float(1 - res.llf / res.llnull), "aic": float(res.aic),
-           "alpha": float(params[-1]), "converged": bool(res.mle_retvals.get("converged", False)),
+    fit = {**common, "family": "negative binomial", "llf": float(nb.llf), "llnull": float(nb.llnull),
+           "mcfadden_r2": float(1 - nb.llf / nb.llnull), "aic": float(nb.aic), "converged": True,
            "warnings": "; ".join(caught)}
     return table, fit
 

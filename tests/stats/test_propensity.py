@@ -227,3 +227,44 @@ def test_permutation_p_values_use_b_plus_one_over_r_plus_one():
     c = res.coefficients().dropna(subset=["p_perm"])
     assert (c["p_perm"] >= 1 / 20).all()
     assert np.allclose((c["p_perm"] * 20) % 1, 0)
+
+
+def _count_design(n=300, seed=3, overdispersed=False):
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=n)
+    X = pd.DataFrame({"(intercept)": 1.0, "x": x})
+    mu = np.exp(1.0 + 0.3 * x)
+    y = rng.negative_binomial(1.0, 1.0 / (1.0 + mu)) if overdispersed else rng.poisson(mu)
+    return y.astype(float), X
+
+
+def test_count_model_falls_back_to_poisson_when_dispersion_is_at_its_boundary():
+    y, X = _count_design()
+    table, fit = prop._count_model(y, X)
+    assert fit["family"] == "Poisson" and fit["converged"]
+    assert "alpha" not in set(table["term"])
+    assert np.isfinite(table["estimate"]).all() and np.isfinite(table["se"]).all()
+    assert 0.5 < fit["dispersion"] < 1.5 and "boundary" in fit["fallback"]
+    assert table.set_index("term").loc["x", "estimate"] == pytest.approx(0.3, abs=0.1)
+
+
+def test_count_model_keeps_the_negative_binomial_when_counts_are_overdispersed():
+    y, X = _count_design(overdispersed=True)
+    table, fit = prop._count_model(y, X)
+    assert fit["family"] == "negative binomial" and fit["fallback"] == ""
+    assert table.set_index("term").loc["alpha", "estimate"] > 0.3 and fit["dispersion"] > 1.5
+
+
+def test_count_model_nan_fit_is_not_taken_as_converged(monkeypatch):
+    y, X = _count_design()
+    real_fit = sm.NegativeBinomial.fit
+
+    def nan_newton(self, *args, method="newton", **kwargs):
+        res = real_fit(self, *args, method=method, **kwargs)
+        if method == "newton":
+            res.params[:] = np.nan
+        return res
+
+    monkeypatch.setattr(sm.NegativeBinomial, "fit", nan_newton)
+    table, fit = prop._count_model(y, X)
+    assert np.isfinite(table["estimate"]).all()
