@@ -95,6 +95,12 @@ def test_evidence_table_shows_three_sets_side_by_side(sets):
     assert sentence == expected and "the strict set, the default set and the all set" in sentence
 
 
+def test_evidence_table_caption_mentions_distance_only_when_the_table_has_it(sets):
+    run = lg.setup(partnerships="documented", permutations=19)
+    assert "distance per 100 km" in lg.evidence_table(run, "selection").attrs["caption"]
+    assert "distance" not in lg.evidence_table(run, "propensity").attrs["caption"]
+
+
 def test_evidence_table_uses_each_sets_own_data(sets):
     run = lg.setup(partnerships="documented", permutations=19)
     r2 = lg.evidence_results(run, "selection").query("quantity == 'R² (organisational model)'")

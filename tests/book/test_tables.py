@@ -110,3 +110,16 @@ def test_raw_names_in_free_text_become_labels(monkeypatch):
     df = pd.DataFrame({"note": [text]})
     df.attrs["table"] = "x"
     assert "party\\_control" not in tables.book_table(df).split("`")[0]
+
+
+def test_every_dictionary_name_in_a_cell_is_labelled(monkeypatch):
+    """A cell holding a variable name of the dictionary shows its label, even a one-word name ('complexity' in
+    the coefficient table of chapter 2); a name whose label is only its capitalised self stays as written."""
+    monkeypatch.setattr(tables, "_dictionary", lambda: {"complexity": "Service breadth (complexity)",
+                                                        "county": "County", "log_population": "Log population"})
+    df = pd.DataFrame({"estimate": [0.1, 0.2, 0.3]},
+                      index=pd.Index(["complexity", "county", "log_population"], name="term"))
+    df.attrs["table"] = "propensity_coefficients"
+    body = tables.tidy(df)
+    assert body["Term"].tolist() == ["Service breadth (complexity)", "county", "Log population"]
+    assert tables.relabel_text("organisational complexity") == "organisational complexity"  # prose: a word

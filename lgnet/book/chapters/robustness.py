@@ -312,8 +312,9 @@ def evidence_table(run: Run, chapter: str):
     sets = evidence_sets()
     out = wide(evidence_results(run, chapter), {n: set_label(n) for n in sets})
     out.index.name = "result"
+    distance = "; distance per 100 km" if out.index.astype(str).str.contains("istance").any() else ""
     out.attrs["caption"] = (f"Key results of {CHAPTER_TITLES[chapter]} on the strict, default and all evidence sets "
-                            "(permutation p; distance per 100 km).")
+                            f"(permutation p{distance}).")
     return out
 
 

@@ -206,6 +206,9 @@ def _cell(v) -> str:
         return MISSING
     if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*(\[[^\]]+\])?", text.strip()) and ("_" in text or "[" in text):
         return str(human(text))
+    label = _dictionary().get(text.strip())
+    if label is not None and label.lower() != text.strip().lower():  # a one-word name ('complexity')
+        return label
     return relabel_text(text)
 
 
