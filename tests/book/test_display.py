@@ -96,3 +96,36 @@ def test_table_notes_render_under_the_table():
 def test_coefficients_never_print_as_zero():
     assert [d.sig3(v) for v in (0.000506, -0.000506, 37.61, 123456.0, 0.0)] == [
         "0.000506", "-0.000506", "37.6", "123,456", "0"]
+
+
+def test_share_count_and_floor_verdicts():
+    v = d.verdict
+    # 103 of 294 administrative partnerships against the article's 127 of 338: the article's share is inside
+    assert v("share", count=103, total=294, article=127 / 338).startswith("agrees")
+    assert v("share", count=40, total=294, article=127 / 338).startswith("differs")
+    assert "95% interval" in v("share", count=103, total=294, article=127 / 338)
+    assert v("value", value=3, article=3).startswith("agrees")
+    assert v("value", value=2, article=3) == "differs (2 against 3)"
+    assert v("bound", value=0.966, bound=0.97, at_least=True).startswith("differs (below")
+    assert v("bound", value=0.98, bound=0.97, at_least=True).startswith("agrees")
+    # a caveat travels after the verdict; 'not comparable' carries the row's own reason
+    assert v("bound", value=0.107, bound=0.05, why="compressed range") == (
+        "differs (above the article's bound of 5%); compressed range")
+    assert v("value", value=294, article=338, comparable=False, why="a sample") == "not comparable: a sample"
+    with pytest.raises(ValueError):
+        v("median", value=1)
+
+
+def test_estimates_use_one_number_format():
+    # three significant figures everywhere (no '0.00077' beside '0.000183', no '-3.14e-05')
+    assert d.estimate_stars(0.00077, 0.5, 99) == "0.000770"
+    assert d.estimate_stars(-3.14e-05, 0.5, 99) == "-0.0000314"
+    assert "e-" not in d.estimate_stars(-3.14e-05, 0.5, 99)
+    assert d.signed(-0.0101) == "−0.0101" and d.signed(0.0966) == "+0.0966"
+
+
+def test_estimate_p_goes_through_the_p_formatter():
+    # 199 permutations: a p at the floor prints as 'p ≤ 0.005', never 'p = 0.005'
+    assert d.estimate_p(0.5, 0.005, 199) == "0.500 (p ≤ 0.005)"
+    assert d.estimate_p(0.5, 0.02, 49) == "0.500 (p ≤ 0.02)"
+    assert d.estimate_p(0.5, 0.2, 49) == "0.500 (p = 0.200)"

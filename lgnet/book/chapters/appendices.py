@@ -79,9 +79,10 @@ def recovery_table(run: Run) -> pd.DataFrame:
             ok = np.sign(o["estimate"]) == np.sign(p) and o["p_value"] < 0.05
             verdict = "recovered" if ok else "not recovered"
         rows.append({"effect": term_label(term), "planted (log-odds)": round(shown(term, p), 3) if p else 0.0,
-                     "MRQAP estimate (p)": estimate_p(shown(term, o["estimate"]), o["p_value"]),
+                     "MRQAP estimate (p)": estimate_p(shown(term, o["estimate"]), o["p_value"], run.permutations),
                      "logistic QAP estimate (p)": ("not fitted" if pd.isna(g["estimate"])
-                                                   else estimate_p(shown(term, g["estimate"]), g["p_value"])),
+                                                   else estimate_p(shown(term, g["estimate"]), g["p_value"],
+                                                                   run.logistic_permutations)),
                      "verdict": verdict})
     return pd.DataFrame(rows).set_index("effect")
 

@@ -189,13 +189,21 @@ def multiplicity_sentence(pvalues, permutations: int | None = None, alpha: float
 
 
 def estimate_p(est: float, p: float, permutations: int | None = None) -> str:
-    """'0.123 (p = 0.004)'."""
-    return f"{est:.3g} ({p_text(p, permutations)})"
+    """'0.123 (p = 0.004)', or '0.123 (p ≤ 0.005)' at the floor of R permutations (:func:`p_text`); the
+    estimate with three significant figures (:func:`sig3`)."""
+    return f"{sig3(est)} ({p_text(p, permutations)})"
 
 
 def estimate_stars(est: float, p: float, permutations: int | None = None) -> str:
-    """'0.123**'."""
-    return f"{est:.3g}{stars(p, permutations)}"
+    """'0.123**' (three significant figures, :func:`sig3`; stars on the floor of R permutations)."""
+    return f"{sig3(est)}{stars(p, permutations)}"
+
+
+def signed(est: float) -> str:
+    """An estimate with its sign written out ('+0.0966', '−0.0101'), three significant figures."""
+    if est is None or pd.isna(est):
+        return "–"
+    return ("+" if float(est) > 0 else "−" if float(est) < 0 else "") + sig3(abs(float(est)))
 
 
 def rounded(df: pd.DataFrame, digits: int = 3) -> pd.DataFrame:
@@ -251,21 +259,35 @@ _register_formatter()
 
 #: How the closing tables' verdicts are decided (printed under each closing table).
 VERDICT_RULE = ("Verdict rule: a coefficient agrees when its permutation p is on the same side of 0.05 as the "
-                "article's finding and, where both are significant, has the same sign; an R² agrees when it is "
-                "within the article's bound; 'not comparable' when the run's data cannot measure what the "
-                "article measured (stated beside it).")
+                "article's finding and, where both are significant, has the same sign; an R² or a share agrees "
+                "when it is within the article's bound; a share of partnerships agrees when the article's share "
+                "lies inside this run's 95% interval (Wilson); a count agrees when it equals the article's; "
+                "'not comparable' when the run's data cannot measure what the article measured (the reason is "
+                "given on the row).")
+
+
+def share_interval(k: int, n: int, level: float = 0.95) -> tuple[float, float]:
+    """The Wilson interval of a share k/n (statsmodels ``proportion_confint``)."""
+    from statsmodels.stats.proportion import proportion_confint
+
+    lo, hi = proportion_confint(int(k), int(n), alpha=1 - level, method="wilson")
+    return float(lo), float(hi)
 
 
 def verdict(kind: str, *, estimate=None, p=None, permutations: int | None = None, article_sign: int | None = None,
             article_significant: bool | None = None, value=None, bound=None, comparable: bool = True,
-            why: str = "", alpha: float = 0.05) -> str:
+            why: str = "", alpha: float = 0.05, at_least: bool = False, count=None, total=None,
+            article=None) -> str:
     """The verdict of one closing-table row: 'agrees', 'differs' or 'not comparable', from the numbers.
 
     kind="coefficient": the article's finding is a sign (+1/-1, None when not stated) and whether it was
     significant; the run's estimate and p (floored at 1/(R+1)) agree when significance matches and, if both
     are significant and the article gives a sign, the signs match.
-    kind="bound": the run's ``value`` agrees when ``value <= bound`` (the article's ceiling).
-    ``comparable=False`` (with ``why``) gives 'not comparable: why'.
+    kind="bound": the run's ``value`` agrees when ``value <= bound`` (the article's ceiling), or, with
+    ``at_least``, when ``value >= bound`` (the article's floor, e.g. 'over 97% of councils').
+    kind="share": ``count`` of ``total`` agrees when the ``article`` share lies in its 95% Wilson interval.
+    kind="value": ``value`` agrees when it equals ``article`` (a count or a median).
+    ``comparable=False`` (with ``why``) gives 'not comparable: why'; otherwise ``why`` is appended as a caveat.
     """
     if not comparable:
         return "not comparable" + (f": {why}" if why else "")
@@ -287,10 +309,26 @@ def verdict(kind: str, *, estimate=None, p=None, permutations: int | None = None
     elif kind == "bound":
         if value is None or bound is None or pd.isna(value):
             return "not comparable: not estimated in this run"
-        out = (f"agrees (within the article's bound of {100 * bound:g}%)" if float(value) <= float(bound)
-               else f"differs (above the article's bound of {100 * bound:g}%)")
+        if at_least:
+            out = (f"agrees (at or above the article's {100 * bound:g}%)" if float(value) >= float(bound)
+                   else f"differs (below the article's {100 * bound:g}%)")
+        else:
+            out = (f"agrees (within the article's bound of {100 * bound:g}%)" if float(value) <= float(bound)
+                   else f"differs (above the article's bound of {100 * bound:g}%)")
+    elif kind == "share":
+        if count is None or not total or article is None:
+            return "not comparable: not estimated in this run"
+        lo, hi = share_interval(count, total)
+        inside = lo <= float(article) <= hi
+        out = (f"{'agrees' if inside else 'differs'} (the article's {pct(article)} is "
+               f"{'inside' if inside else 'outside'} this run's 95% interval {pct(lo)} to {pct(hi)})")
+    elif kind == "value":
+        if value is None or article is None or pd.isna(value):
+            return "not comparable: not estimated in this run"
+        out = ("agrees (the same)" if abs(float(value) - float(article)) < 1e-9
+               else f"differs ({num(value)} against {num(article)})")
     else:
-        raise ValueError(f"kind must be 'coefficient' or 'bound', not {kind!r}")
+        raise ValueError(f"kind must be 'coefficient', 'bound', 'share' or 'value', not {kind!r}")
     return out + (f"; {why}" if why else "")
 
 
