@@ -95,8 +95,9 @@ def test_evidence_table_shows_three_sets_side_by_side(sets):
     assert sentence == expected and "the strict set, the default set and the all set" in sentence
 
 
-def test_evidence_table_caption_mentions_distance_only_when_the_table_has_it(sets):
-    run = lg.setup(partnerships="documented", permutations=19)
+def test_evidence_table_caption_mentions_distance_only_when_the_table_has_it():
+    lg.clear_cache()
+    run = lg.setup(partnerships="documented", permutations=19, logistic_permutations=9)
     assert "distance per 100 km" in lg.evidence_table(run, "selection").attrs["caption"]
     assert "distance" not in lg.evidence_table(run, "propensity").attrs["caption"]
 
