@@ -44,3 +44,66 @@ def test_answer_refuses_unknown_chapters_and_numbers():
         lg.answer(run, "nope", 1)
     with pytest.raises(ValueError, match="no answer"):
         lg.answer(run, "propensity", 9)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# answers agree with the run and with the tables they refer to (on the documented sample and the stand-in)
+
+
+@pytest.fixture(scope="module", params=["documented", "simulated"])
+def small_run(request):
+    return lg.setup(partnerships=request.param, **SMALL)
+
+
+def _text(run, chapter, n):
+    return lg.answer(run, chapter, n)._repr_markdown_()
+
+
+def test_metropolitan_answer_words_itself_from_the_sign_and_p(small_run):
+    from lgnet.book.answers import propensity as ans
+
+    est, p = ans.metro_coefficient(small_run)
+    text = _text(small_run, "propensity", 3)
+    assert ("**more** partnerships" in text) == (est > 0) and ("**fewer** partnerships" in text) == (est < 0)
+    assert ("unlikely to be chance" in text) == (p < 0.05)
+
+
+def test_the_exercises_ask_for_a_sign_rather_than_assert_one():
+    import nbformat
+
+    from lgnet.data import paths
+
+    nb = nbformat.read(paths.ROOT / "book" / "02_propensity.ipynb", as_version=4)
+    text = " ".join(c.source for c in nb.cells if c.cell_type == "markdown" and c.source.startswith("**Exercise"))
+    assert "partnered *less*" not in text and "yet partnered" not in text
+    assert "small but \"significant\"" not in text
+    assert "more or fewer" in text
+
+
+def test_block_r2_answer_follows_the_p_values(small_run):
+    from lgnet.book.answers.propensity import _summary
+
+    text = _text(small_run, "propensity", 1)
+    own = {m: v for m, v in _summary(small_run).items() if m != "combined"}
+    best = max(own, key=lambda m: own[m]["r2"])
+    assert f"the **{best}** block" in text
+    verdict = "unlikely under no association" if own[best]["p"] < 0.05 else "not distinguishable from shuffled"
+    assert verdict in text.split("In the simulated")[0]
+    assert "metropolitan districts are less active" not in text
+
+
+def test_chapter_1_answer_quotes_the_mean_of_the_degree_table(small_run):
+    text = _text(small_run, "background", 1)
+    table = lg.degree_table(small_run)
+    mean = table.loc["mean", "simulated stand-in"] if "simulated stand-in" in table.columns else table.loc["mean"].iloc[0]
+    assert f"mean partnerships per participating council ({mean} against 4)" in text
+
+
+def test_proximity_answer_rounds_as_the_table_does(small_run):
+    from lgnet.book.chapters import tables
+
+    prox = lg.proximity_table(small_run)
+    body = tables.tidy(prox)
+    expected = body.iloc[0, 2]  # "expected from distance alone", as the book shows it
+    text = _text(small_run, "selection", 2)
+    assert f"against {expected} expected" in text

@@ -1,10 +1,18 @@
-"""Answers to the exercises of chapter 3 (partner selection)."""
+"""Answers to the exercises of chapter 3 (partner selection).
+
+Numbers are formatted as the chapter's tables show them (``tables.number``, ``p_text``); every statement about
+the run (the share of same-county ties with a county council, whether regional homophily exceeds proximity,
+which p-values change side of 0.05) is computed and worded from the numbers."""
 
 from __future__ import annotations
 
 import math
 
-from lgnet.book.answers._common import perm_p, rerun
+import numpy as np
+
+from lgnet.book.answers._common import number, perm_p, rerun
+from lgnet.book.chapters import data
+from lgnet.book.chapters.display import pct
 from lgnet.book.chapters.selection import proximity_table, selection_result
 from lgnet.book.chapters.terms import term_label
 
@@ -15,14 +23,32 @@ def _coefs(run, model: str = "organisational"):
     return table[table["model"].astype(str) == model] if "model" in table.columns else table
 
 
+def county_ties(run) -> dict:
+    """Pairs of partner councils in the same county, and how many of them include the county council."""
+    net = data.network(run)
+    table = data.analysis_table(run).set_index("code").reindex([str(c) for c in net.codes])
+    county = table["county"].astype("string").fillna("").to_numpy()
+    is_county = (table["type"].astype(str) == "county").to_numpy()
+    W = np.triu(np.asarray(net.W_binary) > 0, 1)
+    same = W & (county[:, None] == county[None, :]) & (county[:, None] != "")
+    with_cc = same & (is_county[:, None] | is_county[None, :])
+    return {"same": int(same.sum()), "with_county": int(with_cc.sum()), "ties": int(W.sum())}
+
+
 def exercise_1(run) -> str:
     """Answer to the discussion exercise on counties in their own county."""
+    c = county_ties(run)
+    share = c["with_county"] / c["same"] if c["same"] else float("nan")
+    counted = (f"In this run {c['same']} of the {c['ties']} pairs of partner councils lie in the same county, and "
+               f"{c['with_county']} of those ({pct(share)}) include the county council itself." if c["same"] else
+               "In this run no pair of partner councils lies in the same county.")
+    weight = ("So most of the county effect here comes from the two-tier structure." if c["same"] and share > 0.5
+              else "So district–district ties carry most of the county effect here." if c["same"] else "")
     return (
-        "A county council shares every partnership it joins with districts of its own county, so counting it "
-        "as a member of its own county makes most of its ties 'same county'. County–district partnerships "
-        "(waste, two-tier services) are common, so this choice inflates the county coefficient. Without county "
-        "councils the county effect would rest on district–district ties only and would usually be smaller, "
-        "but it would then measure homophily among peers rather than the two-tier structure."
+        "A county council shares every partnership it joins with districts of its own county, so counting it as a "
+        f"member of its own county makes most of its ties 'same county'. {counted} {weight} Without county "
+        "councils the county effect would rest on district–district ties only: it would then measure homophily "
+        "among peers rather than the two-tier structure, and its size could go either way."
     )
 
 
@@ -31,13 +57,21 @@ def exercise_2(run) -> str:
     prox = proximity_table(run)
     row = prox.iloc[0]
     cols = list(prox.columns)
-    observed, expected = row[cols[0]], row[cols[1]]
+    observed, expected, ratio, p = row[cols[0]], row[cols[1]], row[cols[2]], row[cols[3]]
+    p_text = f"p {p}" if str(p)[:1] in "<≤" else f"p = {p}"
+    small = str(p)[:1] in "<≤" or float(str(p)) < 0.05
+    if float(ratio) > 1 and small:
+        says = ("more same-region ties than proximity produces, beyond chance: regional homophily beyond "
+                "distance")
+    elif float(ratio) > 1:
+        says = "more same-region ties than proximity produces, but not beyond chance"
+    else:
+        says = "no more same-region ties than proximity alone produces: no regional homophily beyond distance"
     return (
-        f"The proximity table answers it: within the same {prox.index[0]}, {observed} ties are observed against "
-        f"{expected} expected from distance alone (ratio {row[cols[2]]}, p {row[cols[3]]}). A ratio above 1 "
-        "with a small p means more same-region ties than proximity produces: regional homophily beyond "
-        "distance. The region coefficient of the organisational model says the same while holding distance, "
-        "county and type constant; the table shows it without a model."
+        f"The first row of the proximity table answers it: within the same {prox.index[0]}, {number(observed)} "
+        f"ties are observed against {number(expected)} expected from distance alone (ratio {number(ratio)}, "
+        f"{p_text}): {says}. The region coefficient of the organisational model asks the same while holding "
+        "distance, county and type constant; the table shows it without a model."
     )
 
 

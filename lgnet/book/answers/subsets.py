@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from lgnet.book.answers._common import perm_p, rerun
+from lgnet.book.chapters.display import num
 from lgnet.book.chapters.subsets import tie_distances
 
 
@@ -19,21 +20,34 @@ def exercise_1(run) -> str:
     ex = _medians(rerun(run, mixed="exclude"))
     inc = _medians(rerun(run, mixed="include"))
 
+    def longer(m):
+        return "administrative" if m["administrative"][0] > m["frontline"][0] else "frontline"
+
     def says(m):
-        longer = "administrative" if m["administrative"][0] > m["frontline"][0] else "frontline"
-        return (f"median distance within frontline partnerships {m['frontline'][0]:.1f} km (n = "
-                f"{m['frontline'][1]}), administrative {m['administrative'][0]:.1f} km (n = "
-                f"{m['administrative'][1]}): {longer} partnerships are more spread out")
+        return (f"median distance within frontline partnerships {num(m['frontline'][0], 1)} km (n = "
+                f"{m['frontline'][1]}), administrative {num(m['administrative'][0], 1)} km (n = "
+                f"{m['administrative'][1]}): {longer(m)} partnerships are more spread out")
 
     R = run.permutations
     tests = [f"{perm_p(m['p'], R)} with mixed {w}d" for m, w in ((ex, "exclude"), (inc, "include"))
              if m["p"] is not None]
+    same_direction = longer(ex) == longer(inc)
+    sig = [m["p"] is not None and m["p"] < 0.05 for m in (ex, inc)]
+    if not same_direction:
+        verdict = "the direction of the difference flips, so the conclusion depends on where mixed partnerships go"
+    elif sig[0] == sig[1]:
+        verdict = ("the direction stays the same and the test " + ("stays significant" if sig[0] else
+                   "stays not significant") + ", so the conclusion does not change")
+    else:
+        verdict = ("the direction stays the same but the test " + ("loses" if sig[0] else "gains")
+                   + " significance at 0.05, so the conclusion is fragile")
+    gap = [abs(m["administrative"][0] - m["frontline"][0]) for m in (ex, inc)]
     return (
         f"With `mixed = \"exclude\"`: {says(ex)}. With `mixed = \"include\"`: {says(inc)}. "
-        f"The partnership-level permutation test of the difference in mean distance: {'; '.join(tests) or 'not testable'}. "
-        "Including mixed partnerships adds the same partnerships to both subsets, so the counts rise and the "
-        "two subsets become more alike; the direction of the distance difference is the conclusion to check, "
-        "and the p-value of the partnership-level test in the table tells whether it survives."
+        f"The partnership-level permutation test of the difference in mean distance: "
+        f"{'; '.join(tests) or 'not testable'}. Including mixed partnerships adds the same partnerships to both "
+        f"subsets, so both counts rise; the gap between the medians goes from {num(gap[0], 1)} to "
+        f"{num(gap[1], 1)} km. Here {verdict}."
     )
 
 
