@@ -39,7 +39,7 @@ Chapter 4, activity subsets (``subsets``)
 Robustness to evidence, chapters 2-4 (``robustness``)
     evidence_table, evidence_sentence, evidence_results (strict, default and all sets side by side)
 Chapter 5, efficiency and legitimacy (``synthesis``)
-    synthesis_table, interpretation, compare_conclusions
+    synthesis_table, contrast, interpretation, compare_conclusions
 Appendix: method validation (``appendices``)
     planted_effects_table, recovery_table, recovery_figure, null_calibration_table, calibration_figure,
     calibration_table
@@ -127,7 +127,7 @@ from lgnet.book.chapters.subsets import (
     tie_distance_figure,
     tie_distance_table,
 )
-from lgnet.book.chapters.synthesis import compare_conclusions, interpretation, synthesis_table
+from lgnet.book.chapters.synthesis import compare_conclusions, contrast, interpretation, synthesis_table
 from lgnet.book.chapters.terms import TERM_LABELS
 from lgnet.book.chapters.robustness import evidence_results, evidence_sentence, evidence_table
 from lgnet.book.chapters.selection import restricted_coefficients, restricted_r2, restricted_sentence

@@ -91,14 +91,15 @@ def _found(table: pd.DataFrame, *rows: str) -> list[str]:
 def test_compare_background_follows_the_data(tiny):
     run = lg.setup()
     rows = ("partnerships", "frontline", "mixed", "participation")
-    assert _found(lg.compare_background(run), *rows) == ["3", "1", "1", "100.0%"]
+    assert _found(lg.compare_background(run), *rows) == ["3", "1 (33.3% of 3)", "1 (33.3% of 3)", "100.0%"]
     # change the input: drop a partnership -> the table changes (after clear_cache)
     p = tiny["documented"]
     kept = p.memberships[p.memberships["partnership_id"] != "P3"]
     tiny["documented"] = PartnershipData(p.partnerships.iloc[:2], kept, 2017, "documented")
-    assert _found(lg.compare_background(run), *rows) == ["3", "1", "1", "100.0%"]  # still cached
+    assert _found(lg.compare_background(run), *rows) == ["3", "1 (33.3% of 3)", "1 (33.3% of 3)", "100.0%"]  # cached
     lg.clear_cache()
-    assert _found(lg.compare_background(run), *rows) == ["2", "1", "0", "83.3%"]  # C1 no longer in a partnership
+    assert _found(lg.compare_background(run), *rows) == ["2", "1 (50.0% of 2)", "0 (0.0% of 2)",
+                                                         "83.3%"]  # C1 no longer in a partnership
 
 
 def test_chapter_one_tables_and_figures(tiny):
@@ -247,3 +248,54 @@ def test_every_chapter_level_function_takes_the_run_first():
         if first != "run":
             wrong.append(f"{name}({first})")
     assert wrong == []
+
+
+def test_coverage_decides_what_each_row_can_compare():
+    from lgnet.book.chapters.run import Coverage
+
+    # the documented default set of 2017: near the whole network, long tail missing
+    doc = Coverage(False, 341, 353, 341 / 353, 10.0, 3.0, 2.84)
+    assert doc.near_whole and doc.tail_missing
+    ok, why = doc.supports("totals")
+    assert not ok and "long tail" in why and "at most 10 partnerships per council against the article's 33" in why
+    assert doc.supports("participation") == (True, "") and doc.supports("median") == (True, "")
+    assert doc.supports("propensity") == (True, "")
+    ok, caveat = doc.supports("propensity_r2")
+    assert ok and caveat.startswith("caveat") and "compressed range" in caveat
+    # a partial sample: participation and propensity not comparable, partner selection still is
+    part = Coverage(False, 239, 353, 239 / 353, 9.0, 2.0, 2.1)
+    assert not part.near_whole and not part.supports("propensity")[0] and "239 (67.7%)" in part.supports("median")[1]
+    assert part.supports("selection") == (True, "")
+    # a whole network with its tail: everything comparable; simulated: nothing
+    whole = Coverage(False, 343, 353, 343 / 353, 33.0, 3.0, 4.0)
+    assert all(whole.supports(q) == (True, "") for q in ("totals", "participation", "propensity_r2", "selection"))
+    sim = Coverage(True, 343, 353, 343 / 353, 33.0, 3.0, 4.0)
+    assert not any(sim.supports(q)[0] for q in ("totals", "median", "selection"))
+    with pytest.raises(ValueError):
+        doc.supports("everything")
+
+
+def test_compare_background_gives_row_specific_verdicts(tiny):
+    t = lg.compare_background(lg.setup())
+    notes = t["Note"].to_list()
+    # tiny fixture: every council in a partnership (near whole), at most 2 partnerships per council (no tail)
+    assert t.loc["partnerships", "Note"].startswith("not comparable: the sample lacks the long tail")
+    assert t.loc["participation", "Note"].startswith("agrees")
+    assert t.loc["partnerships per council (median)", "Note"].startswith("differs")  # median 1.5 against 3
+    assert t.loc["frontline", "Note"].startswith(("agrees", "differs")) and "95% interval" in t.loc["frontline", "Note"]
+    assert len(set(notes)) >= 5
+    assert all(n.startswith(("agrees", "differs", "not comparable")) for n in notes)
+
+
+def test_chapter_five_reading_follows_coverage_for_every_evidence_set(tiny, monkeypatch):
+    from lgnet.book.chapters import notes as chapter_notes
+    from lgnet.book.chapters.run import Coverage
+
+    # the same text for 'documented-strict' as for 'documented': both come from the run's coverage
+    strict = lg.setup(partnerships="documented-strict")
+    monkeypatch.setattr(chapter_notes, "coverage", lambda run: Coverage(False, 335, 353, 335 / 353, 10.0, 3.0, 2.7))
+    text = chapter_notes.support_sentence(strict)
+    assert "close to the whole network" in text and "compressed range" in text
+    assert "publish their arrangements" not in text and "partial and geographically uneven" not in text
+    monkeypatch.setattr(chapter_notes, "coverage", lambda run: Coverage(False, 200, 353, 200 / 353, 8.0, 2.0, 2.0))
+    assert "say little about propensity" in chapter_notes.support_sentence(strict)

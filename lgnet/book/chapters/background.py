@@ -7,7 +7,7 @@ import pandas as pd
 
 from lgnet.book import figures
 from lgnet.book.chapters import data
-from lgnet.book.chapters.display import ARTICLE, article_vs_run, num, pct
+from lgnet.book.chapters.display import ARTICLE, article_vs_run, num, pct, verdict
 from lgnet.book.chapters.run import Run, comparability, label
 from lgnet.data.partnership_data import NATURES
 
@@ -129,20 +129,43 @@ def top_councils(run: Run, n: int = 10) -> pd.DataFrame:
 
 
 def compare_background(run: Run) -> pd.DataFrame:
-    """Chapter 1's closing table."""
+    """Chapter 1's closing table. Each row's verdict comes from ``display.verdict`` by the stated rule, and what
+    a row can be compared with from the run's coverage (``run.comparability``): whole-network totals need the
+    whole network and its long tail; participation, the median and the shares of natures do not."""
     d = data.describe(run)
     deg = d["degree_participants"]
     by = d["partnerships_by_nature"]
-    note = comparability(run)
+    total = int(d["partnerships"])
+    tot_ok, tot_why = comparability(run, "totals")
+    part_ok, part_why = comparability(run, "participation")
+    med_ok, med_why = comparability(run, "median")
+    art_total = ARTICLE["partnerships"]["value"]
+
+    def nature_row(n):
+        k = int(by.get(n, 0))
+        return (n, n, f"{k} ({pct(k / total if total else np.nan)} of {total})",
+                verdict("share", count=k, total=total, article=ARTICLE[n]["value"] / art_total,
+                        comparable=part_ok and total > 0,
+                        why="" if part_ok and total > 0 else (part_why or "no partnerships")))
+
     return article_vs_run([
-        ("councils", "councils", d["councils"], f"councils in existence on 1 April {run.year}"),
-        ("partnerships", "partnerships", d["partnerships"], note),
-        ("frontline", "frontline", by.get("frontline", 0), note),
-        ("administrative", "administrative", by.get("administrative", 0), note),
-        ("mixed", "mixed", by.get("mixed", 0), note),
-        ("participation", "participation", pct(d["participation"]), note),
+        ("councils", "councils", d["councils"],
+         verdict("value", value=d["councils"], article=ARTICLE["councils"]["value"],
+                 why=f"councils in existence on 1 April {run.year}")),
+        ("partnerships", "partnerships", total,
+         verdict("value", value=total, article=art_total, comparable=tot_ok, why=tot_why)),
+        nature_row("frontline"), nature_row("administrative"), nature_row("mixed"),
+        ("participation", "participation", pct(d["participation"]),
+         verdict("bound", value=d["participation"], bound=ARTICLE["participation"]["value"], at_least=True,
+                 comparable=part_ok, why=part_why
+                 or "a sample of partnerships can only undercount the councils that take part")),
         ("partnerships per council (range)", "degree_max", f"{num(deg.get('min'))} to {num(deg.get('max'))}",
-         note),
-        ("partnerships per council (median)", "degree_median", num(deg.get("median")), note),
-        ("partnerships per council (mean)", "degree_mean", num(deg.get("mean")), note),
+         verdict("value", value=deg.get("max"), article=ARTICLE["degree_max"]["value"], comparable=tot_ok,
+                 why=tot_why)),
+        ("partnerships per council (median)", "degree_median", num(deg.get("median")),
+         verdict("value", value=deg.get("median"), article=ARTICLE["degree_median"]["value"], comparable=med_ok,
+                 why=med_why)),
+        ("partnerships per council (mean)", "degree_mean", num(deg.get("mean")),
+         verdict("value", value=deg.get("mean"), article=ARTICLE["degree_mean"]["value"], comparable=tot_ok,
+                 why=tot_why)),
     ])

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from lgnet.book.chapters import data
 from lgnet.book.chapters.display import ARTICLE, num, pct
-from lgnet.book.chapters.run import Run
+from lgnet.book.chapters.run import Run, coverage
 from lgnet.data.partnerships import DOCUMENTED_YEAR
 
 #: The article's participation (over 97% of councils in at least one partnership).
@@ -104,7 +104,7 @@ def dataset_note(run: Run, needs: str = "") -> Note:
             "below was put there by the simulator." + page, "warning")
     if is_documented(run.partnerships):
         spec = evidence_set(run.partnerships)
-        wide = counts["participation"] >= ARTICLE_PARTICIPATION - 0.05
+        wide = coverage(run).near_whole
         reach = ("It reaches nearly every council, so participation and partnerships per council can be read "
                  "from it as real evidence, and who partners with whom inside it is real evidence about partner "
                  "selection. "
@@ -146,27 +146,47 @@ def coverage_note(run: Run) -> Note:
             "calibrated to them; they are not evidence about English councils."), "note")
     deg = data.describe(run)["degree_participants"]
     art = {k: ARTICLE[f"degree_{k}"]["value"] for k in ("min", "max", "median", "mean")}
-    share = counts["participation"]
-    near = share >= ARTICLE_PARTICIPATION - 0.05
+    cov = coverage(run)
+    share = cov.participation
     cover = (f"It reaches {counts['councils']} of the {counts['councils_in_year']} councils of {run.year} "
              f"({pct(share)}), against the article's over {pct(ARTICLE_PARTICIPATION, 0)}: "
              + ("close to the whole network, so whether a council takes part at all, and which councils do not, "
-                "can be read from it as real evidence." if near else
+                "can be read from it as real evidence." if cov.near_whole else
                 "far from the whole network, so a council missing from it may simply have arrangements nobody "
                 "has recorded."))
     middle = (f"the middle of the distribution agrees (median {num(deg.get('median'))} against {art['median']})"
               if deg.get("median") == art["median"] else
               f"the middle of the distribution differs (median {num(deg.get('median'))} against {art['median']})")
-    tail = deg.get("max", 0) < art["max"] / 2
     spread = (f"Partnerships per council run from {num(deg.get('min'))} to {num(deg.get('max'))} (mean "
               f"{num(deg.get('mean'), 1)}), against the article's {art['min']} to {art['max']} (mean {art['mean']}): "
               f"{middle}, " + ("but the long tail is missing: no council here comes near the article's most "
                                "collaborative councils, so the spread of partnerships per council is compressed, "
                                "and models of it (propensity, {doc}`02_propensity`) explain variation within a "
-                               "range the article's data exceeded. Their signs and significance are real evidence "
-                               "about the documented arrangements; their R² is not the article's."
-                               if tail else "and the range is comparable with the article's."))
+                               "range the article's data exceeded. "
+                               + ("Their signs and significance are real evidence about the documented "
+                                  "arrangements; their R² is measured over that compressed range, so it is read "
+                                  "beside the article's with that caveat." if cov.near_whole else "")
+                               if cov.tail_missing else "and the range is comparable with the article's."))
     later = (f" These are c. {DOCUMENTED_YEAR} arrangements carried to the councils of {run.year} (see the box at the "
              "top of the page), not a record of partnerships in that year." if run.year != DOCUMENTED_YEAR
              and pdata.meta.get("carried") else "")
     return admonition("What this dataset can support", f"{cover} {spread}{later}", "note")
+
+
+def support_sentence(run: Run) -> str:
+    """What the run's data support about the two questions (propensity; partner selection), in two sentences
+    computed from :func:`lgnet.book.chapters.run.coverage` (the same rule as the closing tables)."""
+    cov = coverage(run)
+    if cov.simulated:
+        return ("These are properties of the **simulated** stand-in, put there by the simulator's planted effects; "
+                "they illustrate the argument's logic and are not evidence for it.")
+    ok, caveat = cov.supports("propensity_r2")
+    if not ok:
+        first = (f"These data reach only {cov.reach} of {run.year}, so the propensity numbers "
+                 "partly reflect which councils have recorded arrangements and say little about propensity itself.")
+    else:
+        first = (f"These data reach {cov.reach} of {run.year}, close to the whole network, so the "
+                 "propensity numbers are real evidence about which councils take part and how often"
+                 + (f"; but the sample lacks the long tail ({cov.tail}), so the propensity R² is measured over a "
+                    "compressed range." if caveat else "."))
+    return first + " The partner-selection numbers are real evidence about partner choice within the data."

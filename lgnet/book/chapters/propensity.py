@@ -190,9 +190,26 @@ def propensity_factors(run: Run, dataset: str | None = None) -> pd.DataFrame:
                            f"{run.permutations:,} permutations, seed {run.seed}.")
 
 
+def count_model_sentence(fit: dict) -> str:
+    """Which count model was fitted and why, computed from the fit (family, the dispersion statistic and, for a
+    Poisson fallback, the reason): the page's sentence under the count-model table."""
+    disp = fit.get("dispersion", float("nan"))
+    disp_text = (f"Pearson χ²/df of the Poisson fit {disp:.2f} (1 = the variance of the counts equals their mean)"
+                 if pd.notna(disp) else "")
+    if fit.get("family") == "Poisson":
+        return (f"Poisson regression, with robust (sandwich) standard errors: {fit.get('fallback', '')}. "
+                + (f"The counts are close to Poisson ({disp_text})." if disp_text else ""))
+    alpha = fit.get("alpha", float("nan"))
+    return (f"Negative binomial (NB2) regression: the counts are overdispersed (dispersion alpha = {alpha:.3g}, "
+            f"likelihood-ratio test of alpha = 0: {p_text(fit.get('p_alpha'))}" + (f"; {disp_text}" if disp_text else "")
+            + ").")
+
+
 def propensity_count_model(run: Run, dataset: str | None = None) -> pd.DataFrame:
-    """The negative binomial check of the combined model (incidence rate ratios), or a sentence saying why it
-    cannot be trusted (no convergence, estimates at the edge, warnings of the fit)."""
+    """The count-model check of the combined model (incidence rate ratios): a negative binomial, or a Poisson
+    regression when the negative binomial's dispersion is at its boundary (``lgnet.stats.propensity``), with a
+    sentence saying which and why; or a sentence saying why it cannot be trusted (no convergence, estimates at
+    the edge, too few councils per term)."""
     res = propensity_result(run, dataset)
     c = res.count_model()
     fit = res.count_fit()
@@ -201,22 +218,28 @@ def propensity_count_model(run: Run, dataset: str | None = None) -> pd.DataFrame
     n_terms = int((c["term"] != "alpha").sum()) if len(c) else 0
     n_obs = int(fit["n"].iloc[0]) if len(fit) and "n" in fit else 0
     enough = finite and n_obs >= MIN_COUNCILS * n_terms
+    info = fit.iloc[0].to_dict() if len(fit) else {}
+    family = str(info.get("family") or "count model")
     if not (ok and finite and enough):
         why = ("the fit did not converge" if not ok else "some estimates or standard errors are not finite"
                if not finite else f"{n_obs} councils for {n_terms} terms (the book asks for at least {MIN_COUNCILS} "
                "councils per term)")
-        warn = str(fit["warnings"].iloc[0]) if len(fit) and "warnings" in fit else ""
-        return with_notes(pd.DataFrame({"negative binomial check": [f"not estimated reliably: {why}"]},
+        warn = str(info.get("warnings") or "")
+        return with_notes(pd.DataFrame({"count-model check": [f"{family} not estimated reliably: {why}"]},
                                        index=pd.Index(["combined"], name="model")),
                           f"Fitting messages: {warn}" if warn else "")
     table = pd.DataFrame({"term": c["term"], "estimate": [sig3(v) for v in c["estimate"]],
                           "se": [sig3(v) for v in c["se"]],
                           "p": [p_cell(p) for p in c["p"]],
-                          "IRR": [f"{v:.3g}" if pd.notna(v) else "–" for v in c["irr"]]}).set_index("term")
-    table.attrs["pseudo_r2"] = float(fit["mcfadden_r2"].iloc[0])
-    warn = str(fit["warnings"].iloc[0]) if "warnings" in fit else ""
-    return with_notes(table, f"n = {int(fit['n'].iloc[0])} councils; McFadden pseudo-R² "
-                             f"{float(fit['mcfadden_r2'].iloc[0]):.3f}; p: classical (Wald).",
+                          "IRR": [sig3(v) if pd.notna(v) else "–" for v in c["irr"]]}).set_index("term")
+    table.index.name = f"term ({family})"
+    table.attrs["pseudo_r2"] = float(info["mcfadden_r2"])
+    table.attrs["family"] = family
+    warn = str(info.get("warnings") or "")
+    d = res.dropped()
+    return with_notes(table, count_model_sentence(info),
+                      f"n = {n_obs} councils; {exclusions_text(run, d[d['model'] == 'combined'])}; McFadden "
+                      f"pseudo-R² {float(info['mcfadden_r2']):.3f}; p: classical (Wald).",
                       f"Fitting messages: {warn}" if warn else "")
 
 
@@ -232,19 +255,9 @@ def _sign_p(row: pd.Series | None, permutations: int, p_col: str = "p_perm") -> 
     return f"{sign} ({row['estimate']:.3g}), {p_text(row[p_col], permutations)}"
 
 
-def _whole_network(run: Run) -> tuple[bool, str]:
-    """Whether the run's council-level numbers can be set against the article's, and why not."""
-    from lgnet.book.chapters.run import comparability
-
-    if run.simulated:
-        return False, "simulated data"
-    if run.partnerships == "documented":
-        return False, "a sample: partnerships per council reflect which councils publish"
-    return True, comparability(run)
-
-
 def compare_propensity(run: Run) -> pd.DataFrame:
-    """Chapter 2's closing table; each note is a verdict computed from the numbers (``display.verdict``)."""
+    """Chapter 2's closing table; each note is a verdict computed from the numbers (``display.verdict``), and
+    whether a row is comparable from the run's coverage (``run.comparability``: 'propensity', 'propensity_r2')."""
     R = run.permutations
     res = propensity_result(run)
     s = res.summary().set_index("model")
@@ -254,18 +267,20 @@ def compare_propensity(run: Run) -> pd.DataFrame:
     others = c[(c["model"] == "combined") & c["term"].isin(
         ["log_population", "reserves_ratio", "external_income_ratio", "opportunities_30mi", "complexity",
          "aligned_with_government", "electoral_stability"])]
-    sig = [t for t, p in zip(others["term"], others["p_perm"]) if p < 0.05]
-    ok, why = _whole_network(run)
+    sig = [t for t, p in zip(others["term"], others["p_perm"]) if max(p, 1 / (R + 1)) < 0.05]
+    ok, why = comparability(run, "propensity")
+    r2_ok, r2_why = comparability(run, "propensity_r2")
     eth = _first_term(c, "combined", "ethnic_diversity")
     metro = _first_term(c, "combined", "type[metropolitan")
     type_v = verdict("coefficient", estimate=None if metro is None else metro["estimate"], p=p_type, permutations=R,
                      article_sign=-1, article_significant=True, comparable=ok, why=why)
     others_v = (verdict("bound", comparable=False, why=why) if not ok else
-                "agrees (none significant)" if not sig else f"differs: {len(sig)} of {len(others)} with p < 0.05")
+                "agrees (none significant)" if not sig else
+                f"differs: {len(sig)} of {len(others)} with p < 0.05 in this run, none in the article")
     return article_vs_run([
         ("largest R² of any block or combined", "propensity_r2_max", f"{pct(s['r2'].max())} ({s['r2'].idxmax()})",
-         verdict("bound", value=s["r2"].max(), bound=ARTICLE["propensity_r2_max"]["value"], comparable=ok,
-                 why=why)),
+         verdict("bound", value=s["r2"].max(), bound=ARTICLE["propensity_r2_max"]["value"], comparable=r2_ok,
+                 why=r2_why)),
         ("R² by block (permutation p)", "propensity_r2_max",
          ", ".join(f"{m} {pct(v)} ({p_text(p, R)})" for m, v, p in zip(s.index, s["r2"], s["p_r2_perm"])),
          "description: each R² against its own permutation null"),

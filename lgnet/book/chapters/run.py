@@ -81,15 +81,102 @@ def label(run: Run, dataset: str | None = None) -> str:
     return runbook.dataset_label(source_of(run, dataset))
 
 
-def comparability(run: Run) -> str:
-    """What the run's whole-network numbers can be compared with (the note of the closing tables)."""
-    if run.simulated:
-        return "simulated: calibrated to the article, not evidence"
-    if is_documented(run.partnerships):
-        from lgnet.book.chapters import data, notes  # the counts of the run's own data
+#: A dataset reaching at least the article's participation less this margin counts as (nearly) the whole network.
+NEAR_WHOLE_MARGIN = 0.05
 
-        counts = notes.dataset_counts(run)
-        top = data.describe(run)["degree_participants"].get("max")
-        return (f"real sample: {notes.pct(counts['participation'])} of councils, at most {notes.num(top)} "
-                f"partnerships per council (article: {notes.ARTICLE['degree_max']['value']})")
-    return "comparable only if the file is the whole network"
+#: What a closing-table row can compare (the quantities of :meth:`Coverage.supports`).
+QUANTITIES = ("totals", "participation", "median", "propensity", "propensity_r2", "selection")
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """How far the run's data reach, computed from the data: the one place that decides what they support.
+
+    Every closing table (``Coverage.supports``), the dataset box and the coverage note
+    (``lgnet.book.chapters.notes``) and chapter 5's reading draw on it."""
+
+    simulated: bool
+    councils: int
+    councils_in_year: int
+    participation: float
+    degree_max: float
+    degree_median: float
+    degree_mean: float
+
+    @property
+    def near_whole(self) -> bool:
+        """Close to the whole network: participation within ``NEAR_WHOLE_MARGIN`` of the article's."""
+        from lgnet.book.chapters.display import ARTICLE
+
+        return bool(self.participation >= ARTICLE["participation"]["value"] - NEAR_WHOLE_MARGIN)
+
+    @property
+    def tail_missing(self) -> bool:
+        """No council comes near the article's most collaborative councils (most partnerships below half of its 33)."""
+        from lgnet.book.chapters.display import ARTICLE
+
+        return bool(not self.degree_max >= ARTICLE["degree_max"]["value"] / 2)
+
+    @property
+    def tail(self) -> str:
+        """'at most 10 partnerships per council against the article's 33'."""
+        from lgnet.book.chapters.display import ARTICLE, num
+
+        return (f"at most {num(self.degree_max)} partnerships per council against the article's "
+                f"{ARTICLE['degree_max']['value']}")
+
+    @property
+    def reach(self) -> str:
+        """'341 (96.6%) of the 353 councils'."""
+        from lgnet.book.chapters.display import pct
+
+        return f"{self.councils} ({pct(self.participation)}) of the {self.councils_in_year} councils"
+
+    def supports(self, quantity: str) -> tuple[bool, str]:
+        """Whether a closing-table row about ``quantity`` can be set against the article, and the row's reason.
+
+        totals: whole-network counts (partnerships, the most and the mean per council) need the whole network
+        and its long tail; participation, median, propensity: a dataset close to the whole network (the
+        propensity R² row carries a caveat when the tail is missing); selection: any real data (partner choice
+        within a sample is real). Simulated data support none (their numbers were calibrated or planted).
+        Returns (comparable, reason): the reason of 'not comparable', or a caveat for a comparable row ('')."""
+        if quantity not in QUANTITIES:
+            raise ValueError(f"quantity must be one of {QUANTITIES}, not {quantity!r}")
+        if self.simulated:
+            return False, ("simulated: effects planted by the simulator, not evidence" if quantity == "selection"
+                           else "simulated: calibrated to the article, not evidence")
+        if quantity == "selection":
+            return True, ""
+        if not self.near_whole:
+            return False, (f"the data reach only {self.reach}, far from the whole network, so a council missing "
+                           "from them may have arrangements nobody recorded")
+        if quantity == "totals":
+            return (False, f"the sample lacks the long tail ({self.tail}), so counts that depend on it (totals, "
+                           "the most and the mean per council) undercount the network"
+                    ) if self.tail_missing else (True, "")
+        if quantity == "propensity_r2" and self.tail_missing:
+            return True, (f"caveat: the sample lacks the long tail ({self.tail}), so this R² is measured over a "
+                          "compressed range")
+        return True, ""
+
+
+def coverage(run: Run) -> Coverage:
+    """The run's :class:`Coverage`, computed from its data (councils in at least one partnership, partnerships
+    per participating council)."""
+    from lgnet.book.chapters import data, notes  # the counts of the run's own data
+
+    counts = notes.dataset_counts(run)
+    deg = data.describe(run)["degree_participants"]
+
+    def _f(key):
+        v = deg.get(key)
+        return float("nan") if v is None else float(v)
+
+    return Coverage(bool(run.simulated), int(counts["councils"]), int(counts["councils_in_year"]),
+                    float(counts["participation"]), _f("max"), _f("median"), _f("mean"))
+
+
+def comparability(run: Run, quantity: str = "totals") -> tuple[bool, str]:
+    """Whether a closing-table row about ``quantity`` is comparable with the article, and why not (or its
+    caveat): :meth:`Coverage.supports` of the run's data."""
+    return coverage(run).supports(quantity)

@@ -9,7 +9,7 @@ import pandas as pd
 from lgnet.book import figures
 from lgnet.book.chapters import data
 from lgnet.book.chapters.cache import cached
-from lgnet.book.chapters.display import (article_vs_run, estimate_stars, holm, multiplicity_sentence, p_cell, pct,
+from lgnet.book.chapters.display import (article_vs_run, estimate_stars, holm, multiplicity_sentence, p_cell, pct, signed,
                                           p_text, sig3, stars_legend, verdict, with_notes)
 from lgnet.book.chapters.run import Run
 from lgnet.book.chapters.terms import shown, shown_estimates, term_label
@@ -184,32 +184,70 @@ def politics_region_table(run: Run) -> pd.DataFrame:
     return pd.DataFrame(rows).set_index("model")
 
 
+@cached
+def _predictor_sds(k: data.DataKey, model: str, n_nodes: int) -> dict:
+    """SD of each predictor of a model over the model's own pairs of councils (in the units it is fitted in)."""
+    from lgnet.stats import dyadic
+
+    spec = dyadic.MODEL_SPECS[model]
+    table = data.analysis_table(k).reset_index(drop=True)
+    keep, _ = dyadic.complete_cases(table, list(spec))
+    idx = np.flatnonzero(keep)
+    if idx.size != n_nodes:
+        return {}
+    iu = np.triu_indices(idx.size, 1)
+    xs = dyadic.predictor_matrices(table.iloc[idx], spec)
+    return {name: float(np.std(np.asarray(M)[iu])) for name, M in xs.items()}
+
+
+def _binary(term: str) -> bool:
+    return str(term).startswith("same_")
+
+
 def logistic_table(run: Run, dataset: str | None = None) -> pd.DataFrame:
-    """Logistic QAP on the binary network: coefficients (distance per 100 km), odds ratios and
-    Y-permutation p-values."""
-    frames = []
+    """Logistic QAP on the binary network: coefficients (log-odds; distance per 100 km), odds ratios (for a
+    'same ...' predictor: yes against no; for a continuous one: per standard deviation of the predictor over the
+    model's pairs, since per unit of a diversity index or a ratio the odds ratio is unreadable) and
+    Y-permutation p-values; each model's n and exclusions (models are fitted separately, so they may differ)."""
+    frames, samples, fitted = [], [], None
     for m in LOGISTIC_MODELS:
         res = logistic_result(run, m, dataset)
         if isinstance(res, str):
             frames.append(pd.DataFrame([{"model": m.replace("_", " + "), "predictor": "(model not fitted)",
-                                         "estimate (log-odds)": "–", "odds ratio": "–",
+                                         "estimate (log-odds)": "–", "odds ratio": "–", "odds ratio per": "–",
                                          "p (permutation)": "–", "note": res}]))
             continue
-        c = res.coefficients()
-        c = shown_estimates(c[c["term"] != "(intercept)"])
+        fitted = res
+        samples.append(f"{m.replace('_', ' + ')} model: {sample_text(res, run, m)}.")
+        raw = res.coefficients()
+        raw = raw[raw["term"] != "(intercept)"]
+        c = shown_estimates(raw)
+        sds = _predictor_sds(data.key(run, dataset=dataset), m, int(res.summary()["n_councils"].iloc[0]))
+        per, ors = [], []
+        for t, e in zip(raw["term"], raw["estimate"].astype(float)):  # fitted units: per km, per unit of an index
+            if _binary(t):
+                per.append("yes vs no")
+                ors.append(sig3(np.exp(e)))
+            elif t in sds and sds[t] > 0:
+                per.append(f"1 SD ({sig3(sds[t])}{' km' if t == 'distance_km' else ''})")
+                ors.append(sig3(np.exp(e * sds[t])))
+            else:
+                per.append("1 unit")
+                ors.append(sig3(np.exp(e)))
         frames.append(pd.DataFrame({
             "model": c["model"].str.replace("_", " + "), "predictor": c["term"].map(term_label),
-            "estimate (log-odds)": [sig3(v) for v in c["estimate"]],
-            "odds ratio": [f"{v:.3g}" for v in np.exp(c["estimate"].astype(float))],
+            "estimate (log-odds)": [sig3(v) for v in c["estimate"]], "odds ratio": ors, "odds ratio per": per,
             "p (permutation)": [p_cell(p, run.logistic_permutations) for p in c["p_value"]], "note": ""}))
     out = pd.concat(frames, ignore_index=True).set_index(["model", "predictor"])
     if not out["note"].astype(bool).any():
         out = out.drop(columns="note")
     out.attrs["permutations"] = run.logistic_permutations
-    res = next((r for r in (logistic_result(run, m, dataset) for m in LOGISTIC_MODELS) if not isinstance(r, str)), None)
-    return with_notes(out, selection_sample_note(res, run) if res is not None else "",
-                      f"Odds ratios per unit of the predictor (distance per 100 km); Y-permutation p-values, "
-                      f"{run.logistic_permutations:,} permutations.")
+    return with_notes(out, *samples,
+                      "Estimates in log-odds per unit of the predictor (distance per 100 km). Odds ratios: for a "
+                      "'same ...' predictor, pairs that share it against pairs that do not; for a continuous "
+                      "predictor, per standard deviation (SD) of it over the model's pairs, so the odds ratios "
+                      "of different predictors are on one readable scale.",
+                      permutation_text(fitted, "Y-permutation p-values") if fitted is not None else "")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -229,16 +267,20 @@ def coefficient_text(row, permutations: int | None = None) -> str:
     """'+0.123, p = 0.004' (in the term's display unit; p on the floor of ``permutations``), or 'not estimated'."""
     if row is None:
         return "not estimated"
-    est = shown(row["term"], row["estimate"])
-    return f"{'+' if est > 0 else '−'}{abs(est):.3g}, {p_text(row['p_value'], permutations)}"
+    return f"{signed(shown(row['term'], row['estimate']))}, {p_text(row['p_value'], permutations)}"
 
 
-def selection_sample_note(res, run: Run | None = None) -> str:
-    """n and exclusions of the partner-selection models: councils and pairs used, councils left out and why."""
+def sample_text(res, run: Run | None = None, model: str | None = None) -> str:
+    """'n = 351 councils, 61,425 pairs of councils (dyads); 2 excluded: ... (reason)': the sample of one model of
+    ``res`` (``model``) or the largest of its models, with the councils left out and their real reason."""
     s = res.summary()
+    if model is not None:
+        s = s[s["model"] == model]
     n_c = int(s["n_councils"].max()) if len(s) else 0
     n_d = int(s["n_dyads"].max()) if len(s) else 0
     d = res.dropped
+    if d is not None and len(d) and model is not None and "model" in d.columns and (d["model"] == model).any():
+        d = d[d["model"] == model]
     if d is None or not len(d) or run is None:
         out = "no council excluded" if d is None or not len(d) else f"{d['code'].nunique()} councils excluded"
     else:
@@ -246,6 +288,17 @@ def selection_sample_note(res, run: Run | None = None) -> str:
 
         out = exclusions_text(run, pd.DataFrame([{"variable": v, "reason": r, "codes": [c]}
                                                  for c, v, r in zip(d["code"], d["variable"], d["reason"])]))
+    return f"n = {n_c} councils, {n_d:,} pairs of councils (dyads); {out}"
+
+
+def permutation_text(res, kind: str = "Permutation p-values") -> str:
+    """'Permutation p-values: (b+1)/(R+1), 999 permutations, seed 2017.' (the one statement of a table's R)."""
+    return f"{kind}: (b+1)/(R+1), {res.permutations:,} permutations, seed {res.seed}."
+
+
+def selection_sample_note(res, run: Run | None = None, permutations: bool = True) -> str:
+    """n and exclusions of the partner-selection models: councils and pairs used, councils left out and why;
+    with ``permutations``, the permutation convention and count (leave it out under a table without p)."""
     thin = ""
     if run is not None:
         from lgnet.book.chapters.propensity import MIN_PARTICIPANTS
@@ -258,9 +311,10 @@ def selection_sample_note(res, run: Run | None = None) -> str:
             thin = (f"Unreliable: only {ties} pair{'s' if ties != 1 else ''} of councils share a partnership in "
                     f"this data (the book asks for at least {MIN_PARTICIPANTS}); the coefficients rest on those few "
                     "ties. ")
-    return thin + (f"n = {n_c} councils, {n_d:,} pairs of councils (dyads) in every model (one common sample, so R² "
-            f"compare across models); {out}. Permutation p-values: (b+1)/(R+1), {res.permutations:,} "
-            f"permutations, seed {res.seed}.")
+    text = sample_text(res, run)
+    head, _, tail = text.partition(";")
+    return thin + (f"{head} in every model (one common sample, so R² compare across models);{tail}."
+                   + (f" {permutation_text(res)}" if permutations else ""))
 
 
 def false_positive_terms(run: Run) -> list[str]:
@@ -300,10 +354,11 @@ def compare_partner_selection(run: Run) -> pd.DataFrame:
     res_rows = [(t, coefficient(run, "organisational_resource", t)) for t in res_terms]
     res_sig = [f"{term_label(t)} ({'+' if r['estimate'] > 0 else '−'})" for t, r in res_rows
                if r is not None and r["p_value"] < 0.05]
-    res_agree = sum(_coef_verdict(run, r, -1, True).startswith("agrees") for _, r in res_rows)
     gain = s.loc["organisational_resource", "r_squared"] - s.loc["organisational", "r_squared"]
     fp = [] if run.simulated else false_positive_terms(run)
     flagged = [term_label(t) for t, r in res_rows if t in fp and r is not None and r["p_value"] < 0.05]
+    # rule: a term the method-validation appendix flags as a false positive does not count toward agreement
+    res_agree = sum(_coef_verdict(run, r, -1, True).startswith("agrees") for t, r in res_rows if t not in fp)
     ratio_row = {"estimate": float(prox.loc["region", "observed / expected"]) - 1,
                  "p_value": float(_proximity(data.key(run), "region", run.permutations)["p_value"])}
     h = _homophily(data.key(run), run.permutations).set_index("attribute")
@@ -325,11 +380,12 @@ def compare_partner_selection(run: Run) -> pd.DataFrame:
         ("resource similarity", "resources",
          ("p < 0.05: " + ", ".join(res_sig) if res_sig else "no difference term with p < 0.05")
          + f"; R² gain over the organisational model {pct(gain)}",
-         (f"{'agrees' if res_agree else 'differs'}: {res_agree} of {len(res_rows)} difference terms negative "
-          "with p < 0.05 (negative = similar councils partner more)" if not run.simulated
+         (f"{'agrees' if res_agree else 'differs'}: {res_agree} of {len(res_rows) - len(flagged)} difference "
+          "terms negative with p < 0.05 (negative = similar councils partner more)" if not run.simulated
           else "not comparable: simulated data")
-         + (f"; {', '.join(flagged)}: also 'significant' on the simulated stand-in where no effect was planted, "
-            "a known false positive of the method (see the method-validation appendix)" if flagged else "")),
+         + (f"; not counted: {', '.join(flagged)}, also 'significant' on the simulated stand-in where no effect "
+            "was planted, a known false positive of the method (see the method-validation appendix). Rule: a "
+            "flagged false positive does not count toward agreement" if flagged else "")),
         ("politics alone", "politics",
          coefficient_text(coefficient(run, 'political', 'same_party'), R),
          _coef_verdict(run, coefficient(run, 'political', 'same_party'), 1, True)),

@@ -8,11 +8,12 @@ import pandas as pd
 from lgnet.book import figures
 from lgnet.book.chapters import data
 from lgnet.book.chapters.cache import cached
-from lgnet.book.chapters.display import article_vs_run, num, p_cell, pct, p_text, sig3, stars_legend, verdict, with_notes
+from lgnet.book.chapters.display import (article_vs_run, num, p_cell, pct, p_text, sig3, signed, stars_legend,
+                                          verdict, with_notes)
 from lgnet.book.chapters.propensity import propensity_result
 from lgnet.book.chapters.run import Run
 from lgnet.book.chapters.selection import (SUBSET_MODELS, coefficient, coefficient_cells, coefficient_text,
-                                          selection_result, selection_sample_note)
+                                          permutation_text, sample_text, selection_result)
 
 SUBSETS = ["all", "frontline", "administrative"]
 
@@ -35,8 +36,27 @@ def _subset_selection(run: Run, nature: str):
     return selection_result(run, models=None if nature == "all" else SUBSET_MODELS, nature=nature)
 
 
+def _per_subset(texts: dict[str, str], what: str) -> str:
+    """One note for the subsets: the sample once when every subset uses the same, otherwise per subset."""
+    if len(set(texts.values())) == 1:
+        return f"{what}: {next(iter(texts.values()))}, in every subset."
+    return f"{what}: " + "; ".join(f"{n}: {t}" for n, t in texts.items()) + "."
+
+
+def propensity_sample_text(run: Run, nature: str = "all", model: str = "combined") -> str:
+    """'n = 323 councils; 30 excluded: ...': the sample of one propensity model (councils and exclusions)."""
+    from lgnet.book.chapters.propensity import exclusions_text
+
+    res = propensity_result(run, nature=nature)
+    n = int(res.summary().set_index("model").loc[model, "n"])
+    d = res.dropped()
+    return f"n = {n} councils; {exclusions_text(run, d[d['model'] == model])}"
+
+
 def subset_r2(run: Run) -> pd.DataFrame:
-    """R² of propensity (combined block model) and of partner selection (MRQAP) in each subset."""
+    """R² of propensity (combined block model) and of partner selection (MRQAP) in each subset, with the n and
+    exclusions of each kind of model (the propensity model over councils, the partner-selection models over
+    pairs of councils)."""
     rows = []
     for nature in SUBSETS:
         p = propensity_result(run, nature=nature).summary().set_index("model")
@@ -48,12 +68,16 @@ def subset_r2(run: Run) -> pd.DataFrame:
     out = pd.DataFrame(rows).set_index("subset")
     return with_notes(out, "Propensity R² is over councils (partnerships per council), partner-selection R² over "
                            "pairs of councils (shared partnerships): different quantities, not to be ranked against "
-                           "each other.", selection_sample_note(_subset_selection(run, "all"), run))
+                           "each other.",
+                      _per_subset({n: propensity_sample_text(run, n) for n in SUBSETS},
+                                  "Propensity, combined model"),
+                      _per_subset({n: sample_text(_subset_selection(run, n), run, "combined") for n in SUBSETS},
+                                  "Partner selection, combined model"))
 
 
 def subset_coefficients(run: Run, model: str = "combined") -> pd.DataFrame:
     """One MRQAP model's coefficients in each subset, side by side (distance per 100 km), marked by
-    permutation p-value."""
+    permutation p-value, with the model's n and exclusions in each subset."""
     cols = {}
     for nature in SUBSETS:
         c = _subset_selection(run, nature).coefficients()
@@ -61,7 +85,10 @@ def subset_coefficients(run: Run, model: str = "combined") -> pd.DataFrame:
         cols[nature] = pd.Series(cells["cell"].to_list(), index=cells["predictor"].to_list())
     out = pd.DataFrame(cols).fillna("")
     out.index.name = f"predictor ({model} model)"
-    return with_notes(out, f"Stars: {stars_legend(run.permutations)}.")
+    return with_notes(out, f"Stars: {stars_legend(run.permutations)}.",
+                      _per_subset({n: sample_text(_subset_selection(run, n), run, model) for n in SUBSETS},
+                                  f"Sample of the {model} model"),
+                      permutation_text(_subset_selection(run, "all")))
 
 
 #: Fewest partnerships of each nature (with two or more members) for the partnership-level distance test.
@@ -152,6 +179,32 @@ def _evidence(run: Run) -> tuple[bool, str]:
     return True, ""
 
 
+def nature_share_row(run: Run) -> tuple:
+    """The closing-table row on the mix of natures: this run's administrative share of partnerships against the
+    article's (127 of 338), by the share rule of ``display.verdict``. What the article's over-representation
+    is relative to (the volume of back-office work councils do) is not in the public data, so only the shares
+    are compared."""
+    from lgnet.book.chapters.display import ARTICLE
+    from lgnet.book.chapters.run import comparability
+
+    by = data.partnership_data(run).partnerships["nature"].astype("string").value_counts()
+    total = int(by.sum())
+    art_total = ARTICLE["partnerships"]["value"]
+    shares = ", ".join(f"{int(by.get(n, 0))} {n} ({pct(by.get(n, 0) / total if total else float('nan'))})"
+                       for n in ("frontline", "administrative", "mixed"))
+    art = ", ".join(f"{ARTICLE[n]['value']} {n} ({pct(ARTICLE[n]['value'] / art_total)})"
+                    for n in ("frontline", "administrative", "mixed"))
+    ok, why = comparability(run, "participation")
+    return ("administrative (back-office) share of partnerships",
+            f"{art} of {art_total}; back-office work over-represented relative to its volume in councils",
+            f"{shares} of {total}",
+            verdict("share", count=int(by.get("administrative", 0)), total=total,
+                    article=ARTICLE["administrative"]["value"] / art_total, comparable=ok and total > 0,
+                    why=(why or "no partnerships") if not (ok and total > 0) else
+                    "over-representation relative to the volume of back-office work is not checked: that volume "
+                    "is not in the public data"))
+
+
 def compare_activity(run: Run) -> pd.DataFrame:
     """Chapter 4's closing table; each note is a verdict computed from the numbers (``display.verdict``)."""
     R = run.permutations
@@ -159,14 +212,18 @@ def compare_activity(run: Run) -> pd.DataFrame:
     s = cmp_["summary"].set_index("nature")
     ok, why = _evidence(run)
     rows = []
-    prop = propensity_result(run).summary().set_index("model")
-    sel = _subset_selection(run, "all").summary().set_index("model")
-    rows.append(("propensity and partner selection R²", "subsets",
-                 f"propensity (councils) {pct(prop.loc['combined', 'r2'])}, "
-                 f"{p_text(prop.loc['combined', 'p_r2_perm'], R)} against its permutation null; partner selection "
-                 f"(pairs of councils) {pct(sel.loc['combined', 'r_squared'])}",
+    rows.append(nature_share_row(run))
+    parts = []
+    for n in ("frontline", "administrative"):
+        prop = propensity_result(run, nature=n).summary().set_index("model")
+        sel = _subset_selection(run, n).summary().set_index("model")
+        parts.append(f"{n}: propensity (councils) {pct(prop.loc['combined', 'r2'])} "
+                     f"({p_text(prop.loc['combined', 'p_r2_perm'], R)} against its permutation null), partner "
+                     f"selection (pairs of councils) {pct(sel.loc['combined', 'r_squared'])}")
+    rows.append(("propensity and partner selection R² in each subset (combined models)", "subsets",
+                 "; ".join(parts),
                  verdict("bound", comparable=False, why="R² of councils and R² of pairs of councils are different "
-                         "quantities; each is judged against its own null in chapters 2 and 3")))
+                         "quantities; each is judged against its own null (the propensity R² by its permutation p)")))
     for n in ("frontline", "administrative"):
         r = coefficient(run, "combined", "same_region", nature=n)
         rows.append((f"same region, {n} network", "subsets", coefficient_text(r, R),
@@ -181,7 +238,7 @@ def compare_activity(run: Run) -> pd.DataFrame:
                      verdict("coefficient", comparable=False, why="too few partnerships to test")))
     else:
         rows.append(("frontline − administrative, mean partnership distance", "distance",
-                     f"{cmp_['diff_means_km']:.1f} km ({p_text(cmp_['p_perm'], R)}, partnerships permuted)",
+                     f"{signed(cmp_['diff_means_km'])} km ({p_text(cmp_['p_perm'], R)}, partnerships permuted)",
                      verdict("coefficient", estimate=cmp_["diff_means_km"], p=cmp_["p_perm"], permutations=R,
                              article_sign=-1, article_significant=True, comparable=ok, why=why)))
     return article_vs_run(rows)
