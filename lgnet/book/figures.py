@@ -39,8 +39,8 @@ def _require(df: pd.DataFrame, columns: list[str], what: str) -> None:
         raise FigureInputError(f"{what} lacks column(s) {missing}; it has {list(df.columns)}")
 
 
-def _figure(width: float = 7.0, height: float = 4.5) -> Figure:
-    fig = Figure(figsize=(width, height), dpi=110, layout="constrained")
+def _figure(width: float = 7.0, height: float = 4.5, layout: str | None = "constrained") -> Figure:
+    fig = Figure(figsize=(width, height), dpi=110, layout=layout)
     return fig
 
 
@@ -127,8 +127,7 @@ def _draw_layers(ax, boundaries_gdf, is_county, regions_gdf, seg, pts, lw: float
     """Boundaries, county and region outlines, tie lines and member points on ``ax``."""
     boundaries_gdf[~is_county].plot(ax=ax, facecolor="#f2f2f2", edgecolor="#c8c8c8", linewidth=0.3 * lw)
     if is_county.any():
-        boundaries_gdf[is_county].plot(ax=ax, facecolor="none", edgecolor="#8c8c8c", linewidth=0.7 * lw,
-                                       linestyle="--")
+        boundaries_gdf[is_county].plot(ax=ax, facecolor="none", linewidth=0.9 * lw, zorder=2, **COUNTY_OUTLINE)
     if regions_gdf is not None:
         regions_gdf.plot(ax=ax, facecolor="none", edgecolor="#444444", linewidth=1.1 * lw, zorder=2)
     for nature in NATURES:
@@ -160,6 +159,67 @@ def _region_labels(ax, regions_gdf, skip: tuple[str, ...] = ()) -> list[str]:
     return drawn
 
 
+#: Where the London inset sits on a map of England (fractions of the map's axes: x, y, width, height): in the
+#: North Sea, east of the coast, which :func:`_england_axes` leaves free by widening the map to the east.
+INSET_BOX = (0.645, 0.52, 0.355, 0.44)
+#: Sea room east of England for the inset, as a share of England's width.
+SEA_ROOM = 0.42
+
+COUNTY_OUTLINE = dict(edgecolor="#4d4d4d", linestyle=(0, (4, 2)))
+
+
+def _england_axes(bounds, inset, ax=None):
+    """The figure and axes of a map of England: one large panel, with room for the London inset in the sea
+    (upper right) and the legend (lower right). Returns (fig, ax, inset_ax or None)."""
+    xmin, ymin, xmax, ymax = bounds
+    w, h = xmax - xmin, ymax - ymin
+    east = SEA_ROOM * w if inset is not None else 0.0
+    if ax is None:
+        width = 11.0
+        fig = _figure(width, width * (h * 1.04) / (w * 1.02 + east) + 0.5, layout=None)  # axes placed by hand
+        ax = fig.add_axes([0.075, 0.06, 0.915, 0.93])
+    else:
+        fig = ax.figure
+    ax.set_xlim(xmin - 0.01 * w, xmax + 0.01 * w + east)
+    ax.set_ylim(ymin - 0.02 * h, ymax + 0.02 * h)
+    ax.set_aspect("equal")
+    sub = ax.inset_axes(list(INSET_BOX)) if inset is not None else None
+    return fig, ax, sub
+
+
+def _london_inset(ax, sub, inset, draw, regions_gdf) -> list[str]:
+    """Draw the London inset: ``draw(sub)`` draws the map's layers on it; its extent is ``inset`` (BNG metres),
+    marked on the main map. Labels London when the regions are given; returns the region names labelled."""
+    x0, y0, x1, y1 = inset
+    draw(sub)
+    sub.set_xlim(x0, x1)
+    sub.set_ylim(y0, y1)
+    sub.set_aspect("equal")
+    sub.set_xticks([])
+    sub.set_yticks([])
+    sub.set_xlabel("")
+    sub.set_ylabel("")
+    sub.set_title(f"London and its ring, enlarged\n({(x1 - x0) / 1000:.0f} × {(y1 - y0) / 1000:.0f} km)",
+                  fontsize=11)
+    for spine in sub.spines.values():
+        spine.set_edgecolor("#222222")
+        spine.set_linewidth(1.2)
+    ax.indicate_inset((x0, y0, x1 - x0, y1 - y0), edgecolor="#222222", alpha=0.9, linewidth=1.2)
+    named = []
+    if regions_gdf is not None and "name" in regions_gdf.columns and \
+            (regions_gdf["name"].astype(str) == "London").any():
+        named = _region_labels(sub, regions_gdf[regions_gdf["name"].astype(str) == "London"])
+    return named
+
+
+def _km_axes(ax) -> None:
+    ax.xaxis.set_major_formatter(_KM)
+    ax.yaxis.set_major_formatter(_KM)
+    ax.set_xlabel("Easting (km, British National Grid)", fontsize=12)
+    ax.set_ylabel("Northing (km, British National Grid)", fontsize=12)
+    ax.tick_params(labelsize=11)
+
+
 def partnership_map(boundaries_gdf, councils: pd.DataFrame, pdata: PartnershipData, ax=None,
                     *, label: str | None = None, regions_gdf=None,
                     inset: tuple[float, float, float, float] | None = LONDON_AND_RING) -> Figure:
@@ -170,33 +230,23 @@ def partnership_map(boundaries_gdf, councils: pd.DataFrame, pdata: PartnershipDa
     their districts, are drawn as dashed outlines, and ``regions_gdf`` (optional, e.g.
     ``lgnet.data.ons_layers.regions_layer()``, with a ``name`` column) as dark outlines with the region names.
     Lines join the centroids of two councils that share at least one partnership of that nature (drawn once per
-    pair and nature). ``inset`` (BNG metres: xmin, ymin, xmax, ymax; None for no inset) is the area drawn again
-    at a larger scale in the upper right. Axes are in kilometres of the British National Grid.
+    pair and nature, so a pair sharing partnerships of two natures has two lines). ``inset`` (BNG metres: xmin,
+    ymin, xmax, ymax; None for no inset) is drawn again at a larger scale in the sea east of England (shared
+    with :func:`coverage_map`). Axes are in kilometres of the British National Grid.
     """
     _check_bng(boundaries_gdf, "boundaries")
     if regions_gdf is not None:
         _check_bng(regions_gdf, "region boundaries")
     seg = tie_segments(pdata, councils)
-    legend_ax = None
-    if ax is None:
-        # England on the left; on the right London and its ring at about three times the scale, legend below
-        fig = _figure(10.5, 8.2)
-        grid = fig.add_gridspec(2, 2, width_ratios=[1.55, 1.0], height_ratios=[1.0, 0.85], wspace=0.04,
-                                hspace=0.08, left=0.07, right=0.99, top=0.97, bottom=0.07)
-        ax = fig.add_subplot(grid[:, 0])
-        sub = fig.add_subplot(grid[0, 1]) if inset is not None else None
-        legend_ax = fig.add_subplot(grid[1, 1])
-        legend_ax.set_axis_off()
-    else:
-        fig = ax.figure
-        sub = ax.inset_axes([0.60, 0.60, 0.40, 0.40]) if inset is not None else None
+    fig, ax, sub = _england_axes(boundaries_gdf.total_bounds, inset, ax)
     is_county = boundaries_gdf["type"].astype("string").eq("county").fillna(False).to_numpy(dtype=bool)
     members = set(pdata.memberships["code"].astype("string"))
     pts = councils[councils["code"].astype("string").isin(members)]
     _draw_layers(ax, boundaries_gdf, is_county, regions_gdf, seg, pts)
     handles = [Line2D([], [], color="#c8c8c8", lw=1.0, label="council boundary")]
     if is_county.any():
-        handles.append(Line2D([], [], color="#8c8c8c", lw=1.0, ls="--", label="county council area"))
+        handles.append(Line2D([], [], color=COUNTY_OUTLINE["edgecolor"], lw=1.2, ls=COUNTY_OUTLINE["linestyle"],
+                              label="county council area"))
     if regions_gdf is not None:
         handles.append(Line2D([], [], color="#444444", lw=1.2, label="region boundary"))
     counts = pdata.partnerships["nature"].astype("string").value_counts()
@@ -206,55 +256,34 @@ def partnership_map(boundaries_gdf, councils: pd.DataFrame, pdata: PartnershipDa
                                   label=f"{nature} ({int(counts.get(nature, 0))} partnerships)"))
     handles.append(Line2D([], [], marker="o", ls="", color="#333333", ms=3,
                           label=f"member council ({len(pts)})"))
-    if legend_ax is not None:
-        legend_ax.legend(handles=handles, loc="upper left", fontsize=12, frameon=False, title=label,
-                         title_fontsize=12, alignment="left")
-    else:
-        ax.legend(handles=handles, loc="upper left", fontsize=9, frameon=True, title=label, title_fontsize=9)
-    ax.set_aspect("equal")
-    ax.autoscale_view()
+    ax.legend(handles=handles, loc="lower right", fontsize=10, frameon=True, framealpha=0.95, title=label,
+              title_fontsize=10, alignment="left")
     regions_named = _region_labels(ax, regions_gdf, skip=("London",) if sub is not None else ())
-    ax.xaxis.set_major_formatter(_KM)
-    ax.yaxis.set_major_formatter(_KM)
-    ax.set_xlabel("Easting (km, British National Grid)", fontsize=12)
-    ax.set_ylabel("Northing (km, British National Grid)", fontsize=12)
-    ax.tick_params(labelsize=11)
+    _km_axes(ax)
     inset_text = ""
     if sub is not None:
         x0, y0, x1, y1 = inset
-        _draw_layers(sub, boundaries_gdf, is_county, regions_gdf, seg, pts, lw=1.3)
-        sub.set_xlim(x0, x1)
-        sub.set_ylim(y0, y1)
-        sub.set_aspect("equal")
-        sub.set_xticks([])
-        sub.set_yticks([])
-        sub.set_xlabel("")
-        sub.set_ylabel("")
-        sub.set_title(f"London and its ring, enlarged ({(x1 - x0) / 1000:.0f} × {(y1 - y0) / 1000:.0f} km)",
-                      fontsize=12)
-        if regions_gdf is not None and "name" in regions_gdf.columns and \
-                (regions_gdf["name"].astype(str) == "London").any():
-            _region_labels(sub, regions_gdf[regions_gdf["name"].astype(str) == "London"])
-            regions_named.append("London")
-        if legend_ax is not None:  # the panel beside the map: mark the enlarged area, no connector lines
-            ax.indicate_inset((x0, y0, x1 - x0, y1 - y0), edgecolor="#222222", alpha=0.9, linewidth=1.2)
-        else:
-            ax.indicate_inset_zoom(sub, edgecolor="#222222", alpha=0.8)
+        regions_named += _london_inset(
+            ax, sub, inset, lambda a: _draw_layers(a, boundaries_gdf, is_county, regions_gdf, seg, pts, lw=1.3),
+            regions_gdf)
         inside = ((seg[["x_a", "x_b"]] >= x0).all(axis=1) & (seg[["x_a", "x_b"]] <= x1).all(axis=1)
                   & (seg[["y_a", "y_b"]] >= y0).all(axis=1) & (seg[["y_a", "y_b"]] <= y1).all(axis=1))
         inset_text = (f" An inset enlarges London and the ring of councils around it "
                       f"({(x1 - x0) / 1000:.0f} by {(y1 - y0) / 1000:.0f} km), where {int(inside.sum())} of the "
                       "lines lie.")
     by_nature = ", ".join(f"{int((seg['nature'] == n).sum())} {n}" for n in NATURES)
+    pairs = len(seg[["code_a", "code_b"]].drop_duplicates()) if len(seg) else 0
     regions_text = (f", regions outlined in dark grey and labelled ({', '.join(sorted(regions_named))})"
                     if regions_gdf is not None and regions_named else
                     ", regions outlined in dark grey" if regions_gdf is not None else "")
     fig.alt_text = (
         f"Map of England's {len(councils)} councils of {pdata.year} (council boundaries in light grey, "
-        f"county council areas dashed{regions_text}, "
+        f"county council areas outlined with dashes{regions_text}, "
         f"British National Grid, axes in kilometres) with {_plural(int(len(pdata.partnerships)), 'partnership')} "
-        f"of the {pdata.label} drawn as {len(seg)} lines between the centroids of partner councils "
-        f"({by_nature}); {len(pts)} councils are members of at least one partnership." + inset_text
+        f"of the {pdata.label}. Each line joins the centroids of two councils that share at least one partnership "
+        f"of one nature: {_plural(pairs, 'pair')} of councils, drawn as {len(seg)} lines ({by_nature}), because "
+        f"a pair sharing partnerships of two natures has a line for each; {len(pts)} councils are members of at "
+        "least one partnership." + inset_text
     )
     return fig
 
@@ -493,13 +522,22 @@ COVERAGE_CLASSES = ((0, 0, "none"), (1, 1, "1"), (2, 2, "2"), (3, 3, "3"), (4, 5
                     (10, None, "10 or more"))
 
 
+#: Colours of the coverage classes: grey for none (no part of the scale), then a sequential yellow-green-blue
+#: scale (ColorBrewer YlGnBu) from 1 upwards.
+COVERAGE_COLOURS = ["#bdbdbd", "#ffffcc", "#c7e9b4", "#7fcdbb", "#41b6c4", "#2c7fb8", "#253494"]
+
+
 def coverage_map(boundaries_gdf, counts: pd.Series, ax=None, *, regions_gdf=None,
-                 what: str = "documented partnerships") -> Figure:
-    """Figure: councils shaded by their number of partnerships (``counts``: GSS code -> number; missing = 0).
+                 what: str = "documented partnerships",
+                 inset: tuple[float, float, float, float] | None = LONDON_AND_RING) -> Figure:
+    """Figure: councils shaded by their number of records (``counts``: GSS code -> number; missing = 0);
+    ``what`` names what is counted (the legend title is "Number of <what>").
 
     Lower-tier and single-tier councils are filled (counties overlap their districts, so a county's own
     number is not drawn as a fill: its outline is dashed and its number is in the coverage table). Classes
-    are :data:`COVERAGE_CLASSES`; councils with none are white. British National Grid (EPSG:27700), km axes.
+    are :data:`COVERAGE_CLASSES`, colours :data:`COVERAGE_COLOURS` (grey: none). Region outlines and labels,
+    and the London inset of :func:`partnership_map` (``inset``; None for none). British National Grid
+    (EPSG:27700), km axes.
     """
     from matplotlib.colors import ListedColormap
     from matplotlib.patches import Patch
@@ -510,7 +548,7 @@ def coverage_map(boundaries_gdf, counts: pd.Series, ax=None, *, regions_gdf=None
     gdf = boundaries_gdf.copy()
     gdf["n"] = gdf["code"].map(counts).fillna(0).astype(int)
     is_county = gdf["type"].astype("string").eq("county").fillna(False).to_numpy(dtype=bool)
-    colours = ["#ffffff", "#deebf7", "#c6dbef", "#9ecae1", "#6baed6", "#3182bd", "#08519c"]
+    colours = COVERAGE_COLOURS
 
     def klass(n: int) -> int:
         for i, (lo, hi, _label) in enumerate(COVERAGE_CLASSES):
@@ -519,36 +557,47 @@ def coverage_map(boundaries_gdf, counts: pd.Series, ax=None, *, regions_gdf=None
         return len(COVERAGE_CLASSES) - 1
 
     gdf["class"] = gdf["n"].map(klass)
-    if ax is None:
-        fig = _figure(7.5, 8.5)
-        ax = fig.add_subplot(1, 1, 1)
-    else:
-        fig = ax.figure
     lower = gdf[~is_county]
-    lower.plot(ax=ax, column="class", cmap=ListedColormap(colours), vmin=0, vmax=len(colours) - 1,
-               edgecolor="#9a9a9a", linewidth=0.25)
-    if is_county.any():
-        gdf[is_county].plot(ax=ax, facecolor="none", edgecolor="#555555", linewidth=0.6, linestyle="--")
-    if regions_gdf is not None:
-        regions_gdf.plot(ax=ax, facecolor="none", edgecolor="#222222", linewidth=1.0)
+    fig, ax, sub = _england_axes(boundaries_gdf.total_bounds, inset, ax)
+
+    def draw(a, lw: float = 1.0) -> None:
+        lower.plot(ax=a, column="class", cmap=ListedColormap(colours), vmin=0, vmax=len(colours) - 1,
+                   edgecolor="#8a8a8a", linewidth=0.25 * lw)
+        if is_county.any():
+            gdf[is_county].plot(ax=a, facecolor="none", linewidth=0.8 * lw, zorder=2, **COUNTY_OUTLINE)
+        if regions_gdf is not None:
+            regions_gdf.plot(ax=a, facecolor="none", edgecolor="#111111", linewidth=1.1 * lw, zorder=3)
+
+    draw(ax)
     sizes = lower["class"].value_counts()
-    handles = [Patch(facecolor=c, edgecolor="#9a9a9a", label=f"{label} ({int(sizes.get(i, 0))} councils)")
+    handles = [Patch(facecolor=c, edgecolor="#8a8a8a", label=f"{label} ({int(sizes.get(i, 0))} councils)")
                for i, (c, (_lo, _hi, label)) in enumerate(zip(colours, COVERAGE_CLASSES))]
     if is_county.any():
-        handles.append(Line2D([], [], color="#555555", lw=0.8, ls="--", label="county council area"))
-    ax.legend(handles=handles, title=f"Number of {what}", loc="upper left", fontsize=8, title_fontsize=8,
-              frameon=True)
-    ax.set_aspect("equal")
-    km = FuncFormatter(lambda v, _pos: f"{v / 1000:.0f}")
-    ax.xaxis.set_major_formatter(km)
-    ax.yaxis.set_major_formatter(km)
-    ax.set_xlabel("Easting (km, British National Grid)")
-    ax.set_ylabel("Northing (km, British National Grid)")
+        handles.append(Line2D([], [], color=COUNTY_OUTLINE["edgecolor"], lw=1.2, ls=COUNTY_OUTLINE["linestyle"],
+                              label="county council area"))
+    if regions_gdf is not None:
+        handles.append(Line2D([], [], color="#111111", lw=1.2, label="region boundary"))
+    title = f"Number of {what}"
+    if len(title) > 30:  # two lines, so the legend stays in the sea
+        cut = title.rfind(" ", 0, len(title) // 2 + 8)
+        title = title[:cut] + "\n" + title[cut + 1:]
+    ax.legend(handles=handles, title=title, loc="lower right", fontsize=10, title_fontsize=10,
+              frameon=True, framealpha=0.95, alignment="left")
+    regions_named = _region_labels(ax, regions_gdf, skip=("London",) if sub is not None else ())
+    _km_axes(ax)
+    inset_text = ""
+    if sub is not None:
+        regions_named += _london_inset(ax, sub, inset, lambda a: draw(a, 1.5), regions_gdf)
+        x0, y0, x1, y1 = inset
+        inset_text = (f" An inset enlarges London and the ring of councils around it ({(x1 - x0) / 1000:.0f} by "
+                      f"{(y1 - y0) / 1000:.0f} km).")
     none = int((lower["n"] == 0).sum())
     top = lower.sort_values("n", ascending=False).iloc[0] if len(lower) else None
+    regions_text = (f" Regions are outlined and labelled ({', '.join(sorted(regions_named))})."
+                    if regions_named else " Regions are outlined." if regions_gdf is not None else "")
     fig.alt_text = (
         f"Map of England's {len(lower)} district, unitary, metropolitan and London councils shaded by their "
-        f"number of {what}: {none} have none"
+        f"number of {what} (grey: none, then pale yellow to dark blue): {none} have none"
         + (f", the most is {int(top['n'])} ({top['name']})" if top is not None and "name" in lower else "")
-        + f"; {int(is_county.sum())} county council areas are outlined with dashes.")
+        + f"; {int(is_county.sum())} county council areas are outlined with dashes." + regions_text + inset_text)
     return fig

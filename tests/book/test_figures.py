@@ -129,13 +129,15 @@ def test_partnership_map_has_an_inset_region_labels_and_the_outlines_its_legend_
     b = tiny_boundaries(councils)
     regions = b.dissolve().reset_index(drop=True).assign(name="North East")
     fig = figures.partnership_map(b, councils, tiny_pdata(), regions_gdf=regions, inset=(0, 0, 20_000, 20_000))
-    main, sub = fig.axes[0], fig.axes[1]  # England, then the inset beside it
+    main = fig.axes[0]
+    sub = main.child_axes[0]  # the inset, inside England's panel (in the sea)
     assert sub.get_xlim() == (0, 20_000) and "London" in sub.get_title()
     assert "North East" in [t.get_text() for t in main.texts]
     legend = [t.get_text() for a in fig.axes if a.get_legend() for t in a.get_legend().get_texts()]
     assert "council boundary" in legend and "region boundary" in legend
     assert ("county council area" in legend) == bool((b["type"] == "county").any())
     assert "An inset enlarges London" in fig.alt_text and "labelled (North East)" in fig.alt_text
+    assert "Each line joins the centroids of two councils" in fig.alt_text and "5 pairs of councils" in fig.alt_text
     no_inset = figures.partnership_map(b, councils, tiny_pdata(), inset=None)
     assert not any("London" in a.get_title() for a in no_inset.axes) and "inset" not in no_inset.alt_text
 
@@ -151,3 +153,29 @@ def test_function_labels_are_words():
     assert all(code in figures.FUNCTION_LABELS for code in v2.split())
     fig = figures.function_breakdown(tiny_pdata())
     assert all("_" not in t.get_text() for t in fig.axes[0].get_yticklabels())
+
+
+def test_coverage_map_shares_the_inset_labels_regions_and_says_what_it_counts():
+    councils = tiny_councils()
+    b = tiny_boundaries(councils)
+    regions = b.dissolve().reset_index(drop=True).assign(name="North East")
+    counts = pd.Series({c: i % 3 for i, c in enumerate(councils["code"])})
+    fig = figures.coverage_map(b, counts, regions_gdf=regions, what="records of the all set",
+                               inset=(0, 0, 20_000, 20_000))
+    main = fig.axes[0]
+    assert main.get_legend().get_title().get_text().replace("\n", " ") == "Number of records of the all set"
+    assert main.child_axes and "London" in main.child_axes[0].get_title()
+    assert "North East" in [t.get_text() for t in main.texts]
+    assert "records of the all set" in fig.alt_text and "An inset enlarges London" in fig.alt_text
+    # "none" is not a shade of the sequential scale
+    none, one = figures.COVERAGE_COLOURS[:2]
+    assert none.lower() not in ("#ffffff", "#fff") and none != one
+
+
+def test_the_maps_share_one_layout():
+    councils = tiny_councils()
+    b = tiny_boundaries(councils)
+    a = figures.partnership_map(b, councils, tiny_pdata(), inset=(0, 0, 20_000, 20_000))
+    c = figures.coverage_map(b, pd.Series(dtype=int), inset=(0, 0, 20_000, 20_000))
+    assert a.axes[0].get_position().bounds == c.axes[0].get_position().bounds
+    assert a.axes[0].child_axes[0].get_position().bounds == c.axes[0].child_axes[0].get_position().bounds

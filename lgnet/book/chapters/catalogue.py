@@ -109,9 +109,19 @@ def coverage_counts(run: Run) -> pd.Series:
     return councils.set_index("code").index.to_series().map(counts).fillna(0).astype(int)
 
 
+def coverage_what(run: Run) -> str:
+    """What the coverage map counts, truthfully: records of the listed evidence set (not all of them are
+    partnerships: the all set includes plans, strategic partnerships and statutory bodies)."""
+    name = listed_set(run)
+    short = {"documented-strict": "strict", "documented": "default", "documented-all": "all"}.get(name, name)
+    return f"records of the {short} set ({name})"
+
+
 def coverage_map(run: Run):
-    """Figure: 2017 councils shaded by their number of documented partnerships (EPSG:27700), with alt text."""
-    return figures.coverage_map(data._boundaries(DOCUMENTED_YEAR), coverage_counts(run), regions_gdf=data.regions(run))
+    """Figure: 2017 councils shaded by their number of records of the listed evidence set (EPSG:27700), with
+    region labels, the London inset and alt text."""
+    return figures.coverage_map(data._boundaries(DOCUMENTED_YEAR), coverage_counts(run), regions_gdf=data.regions(run),
+                                what=coverage_what(run))
 
 
 def coverage_table(run: Run) -> pd.DataFrame:
