@@ -69,3 +69,20 @@ def test_coverage_map_and_table(run):
     assert england["Councils"] == 353 and england["In documented-all (%)"] == 100.0
     assert table.loc[table["Grouping"] == "Region", "Councils"].sum() == 353
     assert table.loc[table["Grouping"] == "Council type", "Councils"].sum() == 353
+
+
+def test_catalogue_fits_its_column(run):
+    """Every column has a width share and the shares add up to the table (members widest); the book's CSS keeps
+    the DataTables table a real, fixed-layout table whose cells wrap between words."""
+    from lgnet.book.chapters import catalogue
+    from lgnet.data import paths
+
+    cols = list(lg.catalogue_table(run).columns)
+    defs = catalogue.column_widths(cols)
+    assert [d["targets"][0] for d in defs] == list(range(len(cols)))
+    shares = {cols[d["targets"][0]]: float(d["width"].rstrip("%")) for d in defs}
+    assert sum(shares.values()) == 100 and max(shares, key=shares.get) == "Members (2017 councils)"
+    page = lg.catalogue_html(run)
+    assert "lgnet-catalogue" in page and '"autoWidth": false' in page.replace("False", "false")
+    css = (paths.ROOT / "_static" / "lgnet.css").read_text(encoding="utf-8")
+    assert "table.dataTable.lgnet-catalogue" in css and "table-layout: fixed" in css

@@ -88,10 +88,22 @@ def catalogue_html(run: Run) -> str:
     table = catalogue_table(run)
     body = js.to_html_datatable(
         table, connected=False, allow_html=True, display_logo_when_loading=False, showIndex=False,
-        pageLength=25, lengthMenu=[10, 25, 50, 100, 500], maxBytes=0, classes="display compact",
+        pageLength=25, lengthMenu=[10, 25, 50, 100, 500], maxBytes=0, classes="display compact lgnet-catalogue",
         caption="Every record of the documented sample (type in the search box to filter)",
+        autoWidth=False, columnDefs=column_widths(list(table.columns)),
     )
-    return _itables_assets() + body
+    return _itables_assets() + f'<div class="lgnet-catalogue-box">{body}</div>'
+
+
+#: Widths of the catalogue's columns (shares of the table, which fits its column at 1280 px; long names and
+#: the members wrap between words).
+WIDTHS = {"ID": "5%", "Name": "19%", "Function": "10%", "Nature": "8%", "Category": "10%", "Year": "5%",
+          "Members (2017 councils)": "31%", "Sources": "12%"}
+
+
+def column_widths(columns: list[str]) -> list[dict]:
+    """DataTables ``columnDefs`` giving each catalogue column its width (:data:`WIDTHS`)."""
+    return [{"targets": [i], "width": WIDTHS[c]} for i, c in enumerate(columns) if c in WIDTHS]
 
 
 def catalogue_search(run: Run):
