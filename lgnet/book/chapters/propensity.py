@@ -235,6 +235,7 @@ def propensity_count_model(run: Run, dataset: str | None = None) -> pd.DataFrame
     table.index.name = f"term ({family})"
     table.attrs["pseudo_r2"] = float(info["mcfadden_r2"])
     table.attrs["family"] = family
+    table.attrs["caption"] = f"Count-model check of the combined propensity model: {family} regression."
     warn = str(info.get("warnings") or "")
     d = res.dropped()
     return with_notes(table, count_model_sentence(info),

@@ -66,6 +66,8 @@ def subset_r2(run: Run) -> pd.DataFrame:
                      "partner selection R² (organisational)": sig3(s.loc["organisational", "r_squared"]),
                      "partner selection R² (combined)": sig3(s.loc["combined", "r_squared"])})
     out = pd.DataFrame(rows).set_index("subset")
+    out.attrs["caption"] = ("Variance explained in each activity subset: propensity (over councils) and partner "
+                            "selection (over pairs of councils).")
     return with_notes(out, "Propensity R² is over councils (partnerships per council), partner-selection R² over "
                            "pairs of councils (shared partnerships): different quantities, not to be ranked against "
                            "each other.",
