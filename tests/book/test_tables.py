@@ -123,3 +123,23 @@ def test_every_dictionary_name_in_a_cell_is_labelled(monkeypatch):
     body = tables.tidy(df)
     assert body["Term"].tolist() == ["Service breadth (complexity)", "county", "Log population"]
     assert tables.relabel_text("organisational complexity") == "organisational complexity"  # prose: a word
+
+
+def test_manifest_table_one_row_per_source_and_a_compact_file_list():
+    """The data appendix's file list: one row per source folder (readable name, files, size, licence once,
+    repository), and the per-file list (file, short checksum, size) as a second table."""
+    import lgnet_helpers as lg
+    from lgnet.data import paths
+
+    m = pd.read_csv(paths.MANIFEST, dtype=str)
+    by_source = lg.manifest_table()
+    assert len(by_source) == m["folder"].nunique()
+    assert by_source["files"].sum() == len(m)
+    assert list(by_source.columns) == ["files", "total size (MB)", "licence", "upstream"]
+    assert not any("_" in str(name) for name in by_source.index)  # readable names, not folder names
+    assert all(u.startswith("https://github.com/") for u in by_source["upstream"] if "githubusercontent" not in u)
+    files = lg.manifest_table(files=True)
+    assert len(files) == len(m) and list(files.columns) == ["sha256 (first 12)", "size (kB)"]
+    assert files["sha256 (first 12)"].str.len().eq(12).all()
+    md = tables.book_table(by_source)
+    assert "Mysociety" not in md and "mySociety register" in md

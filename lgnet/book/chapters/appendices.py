@@ -162,18 +162,58 @@ def calibration_table(run: Run) -> pd.DataFrame:
 # --------------------------------------------------------------------------------------------------
 
 
-def manifest_table(run: Run | None = None) -> pd.DataFrame:
-    """The raw public files (the same for every run) of the data manifest: folder, file, licence, short checksum, size, source."""
+#: Readable names of the manifest's source folders (a folder not listed falls back to its name in words).
+SOURCE_NAMES = {
+    "mysociety_uk_local_authority_names_and_codes": "mySociety register of UK local authorities (names and codes)",
+    "tombolo_ons_boundaries_2017": "ONS boundaries: local authority districts (Dec 2017) and regions (Dec 2016)",
+    "resistancelab_census2011_ethnicity": "2011 Census ethnic groups by local authority (Resistance Lab copy)",
+    "demographr_population17_lsoa11": "ONS mid-2017 population by age, small areas (demographr package)",
+    "bbc_revenue_outturn_RS": "DCLG revenue outturn summary (RS) 2010-11 and 2017-18 (BBC Shared Data Unit copy)",
+    "octolamp_council_control": "Political control of councils, 2014 onwards (octolamp)",
+}
+
+
+def source_name(folder: str) -> str:
+    """The readable name of a manifest source folder (:data:`SOURCE_NAMES`)."""
+    return SOURCE_NAMES.get(str(folder), str(folder).replace("_", " "))
+
+
+def _repository(urls) -> str:
+    """The upstream repository of a folder's files: 'https://github.com/<owner>/<repo>' for raw GitHub addresses,
+    else the first file's address."""
+    import re
+
+    first = str(list(urls)[0])
+    m = re.match(r"https://raw\.githubusercontent\.com/([^/]+)/([^/]+)/", first)
+    return f"https://github.com/{m.group(1)}/{m.group(2)}" if m else first
+
+
+def manifest_table(run: Run | None = None, files: bool = False) -> pd.DataFrame:
+    """The raw public files of the data manifest (the same for every run).
+
+    By default one row per source (folder): its readable name, number of files, total size, licence (once)
+    and upstream repository. With ``files=True`` the per-file list: source, file, short checksum and size."""
     from lgnet.data import paths
 
     m = pd.read_csv(paths.MANIFEST, dtype="string")
-    out = pd.DataFrame({
-        "source folder": m["folder"], "file": m["file"], "licence": m["licence"],
-        "sha256 (first 12)": m["sha256"].str.slice(0, 12),
-        "size (kB)": (pd.to_numeric(m["bytes"], errors="coerce") / 1000).round(0).astype("Int64"),
-        "upstream": m["upstream_url"],
-    })
-    return out.set_index(["source folder", "file"])
+    size = pd.to_numeric(m["bytes"], errors="coerce")
+    if files:
+        out = pd.DataFrame({"source": m["folder"].map(source_name), "file": m["file"],
+                            "sha256 (first 12)": m["sha256"].str.slice(0, 12),
+                            "size (kB)": (size / 1000).round(0).astype("Int64")})
+        out = out.set_index(["source", "file"])
+        out.attrs["caption"] = "Every public file of the manifest, with the first 12 characters of its sha256 checksum."
+        return out
+    rows = []
+    for folder, g in m.assign(size=size).groupby("folder", sort=False):
+        licences = list(dict.fromkeys(str(v) for v in g["licence"].dropna()))
+        rows.append({"source": source_name(folder), "files": len(g),
+                     "total size (MB)": f"{float(g['size'].sum()) / 1e6:.1f}",
+                     "licence": "; ".join(licences), "upstream": _repository(g["upstream_url"])})
+    out = pd.DataFrame(rows).set_index("source")
+    out.attrs["note"] = ("Each file's name, checksum and size: the list below this table (open it). Files are "
+                         "fetched into data/raw/ and checked against the checksums of data/manifest.csv.")
+    return out
 
 
 def data_dictionary(run: Run | None = None) -> pd.DataFrame:
