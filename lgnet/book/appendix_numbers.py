@@ -52,8 +52,14 @@ def _letter_toc_entries(env, lettered: dict[str, str]) -> None:
 def _env_get_updated(app, env) -> list[str]:
     lettered = letters(app.config.lgnet_appendices)
     present = {d: L for d, L in lettered.items() if d in env.all_docs}
+    from docutils import nodes
+
     for docname, letter in present.items():
-        env.toc_secnumbers[docname] = {"": (letter,)}
+        # only the page title is lettered: every other heading is listed with no number (else Sphinx would fall
+        # back to the title's number for it)
+        anchors = {ref.get("anchorname", "") for ref in env.tocs[docname].findall(nodes.reference)} \
+            if docname in env.tocs else set()
+        env.toc_secnumbers[docname] = {**{a: () for a in anchors if a}, "": (letter,)}
         if docname in env.toc_fignumbers:
             env.toc_fignumbers[docname] = renumber_figures(env.toc_fignumbers[docname], letter)
     _letter_toc_entries(env, present)

@@ -33,7 +33,7 @@ def test_a_sphinx_build_letters_appendix_titles_tables_and_references(tmp_path):
     (src / "chap.rst").write_text("Chapter\n=======\n\n" + table.format(cap="Chapter table", name="tc"),
                                   encoding="utf-8")
     (src / "app_a.rst").write_text("Data\n====\n\n" + table.format(cap="First", name="ta1")
-                                   + table.format(cap="Second", name="ta2"), encoding="utf-8")
+                                   + "Files\n-----\n\n" + table.format(cap="Second", name="ta2"), encoding="utf-8")
     (src / "app_b.rst").write_text("Teaching\n========\n\n" + table.format(cap="Plan", name="tb1")
                                    + "See :numref:`ta2` and :numref:`tc`.\n", encoding="utf-8")
     out = tmp_path / "html"
@@ -46,5 +46,6 @@ def test_a_sphinx_build_letters_appendix_titles_tables_and_references(tmp_path):
     assert "Table B.1" in b
     assert "Table A.2" in b and "Table 1.1" in b  # cross-references follow
     assert '<span class="section-number">A. </span>Data' in a
+    assert "A. </span>Files" not in a  # only the page title is lettered
     assert '<span class="section-number">B. </span>Teaching' in (out / "index.html").read_text(encoding="utf-8") or \
         "B. </span>Teaching" in b
