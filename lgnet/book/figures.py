@@ -177,7 +177,7 @@ def _england_axes(bounds, inset, ax=None):
     if ax is None:
         width = 11.0
         fig = _figure(width, width * (h * 1.04) / (w * 1.02 + east) + 0.5, layout=None)  # axes placed by hand
-        ax = fig.add_axes([0.075, 0.06, 0.915, 0.93])
+        ax = fig.add_axes([0.075, 0.06, 0.895, 0.93])  # room on the right for the last tick label
     else:
         fig = ax.figure
     ax.set_xlim(xmin - 0.01 * w, xmax + 0.01 * w + east)
