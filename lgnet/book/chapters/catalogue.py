@@ -97,8 +97,8 @@ def catalogue_html(run: Run) -> str:
 
 #: Widths of the catalogue's columns (shares of the table, which fits its column at 1280 px; long names and
 #: the members wrap between words).
-WIDTHS = {"ID": "5%", "Name": "19%", "Function": "10%", "Nature": "8%", "Category": "10%", "Year": "5%",
-          "Members (2017 councils)": "31%", "Sources": "12%"}
+WIDTHS = {"ID": "6%", "Name": "17%", "Function": "11%", "Nature": "12%", "Category": "9%", "Year": "8%",
+          "Members (2017 councils)": "25%", "Sources": "12%"}
 
 
 def column_widths(columns: list[str]) -> list[dict]:
