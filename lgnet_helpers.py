@@ -47,6 +47,11 @@ Answers to the exercises, for teachers (``lgnet.book.answers``)
     answer (``lg.answer(run, "propensity", 1)``: a hidden-by-default worked answer, computed from the run)
 Appendix: data (``appendices``)
     manifest_table, data_dictionary, attribute_gaps, council_provenance, documented_sample_summary
+Appendix: catalogue of the documented sample (``catalogue``)
+    catalogue_intro, catalogue_search, catalogue_table, catalogue_html, catalogue_summary, coverage_counts,
+    coverage_map, coverage_table
+The partnership container (``lgnet.data.partnership_data``)
+    PartnershipData, NATURES
 """
 
 from __future__ import annotations

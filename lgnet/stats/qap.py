@@ -129,6 +129,9 @@ class QAPResult:
     include_observed: bool = True
     r_squared: float | None = None
     adj_r_squared: float | None = None
+    # R² against its Y-permutation null (mrqap(..., r2_test=True)): (b+1)/(N+1) and the permuted R² values
+    r_squared_p: float | None = None
+    r_squared_null: np.ndarray | None = field(default=None, repr=False)
     deviance: float | None = None
     null_deviance: float | None = None
     null_distribution: np.ndarray | None = field(default=None, repr=False)
@@ -160,6 +163,8 @@ class QAPResult:
         out: dict = {}
         if self.model == "ols":
             out["r_squared"] = float(self.r_squared)
+            if self.r_squared_p is not None:
+                out["r_squared_p"] = float(self.r_squared_p)
         else:
             out["null_deviance"] = float(self.null_deviance)
             out["deviance"] = float(self.deviance)
@@ -183,7 +188,9 @@ class QAPResult:
             f"permutations: {self.permutations}   seed: {self.seed}",
         ]
         if self.model == "ols":
-            lines.append(f"R²: {self.r_squared:.4f}   adjusted R²: {self.adj_r_squared:.4f}")
+            lines.append(f"R²: {self.r_squared:.4f}   adjusted R²: {self.adj_r_squared:.4f}"
+                         + (f"   R² permutation p (Y-permutation): {self.r_squared_p:.6g}"
+                            if self.r_squared_p is not None else ""))
         else:
             lines.append(f"null deviance: {self.null_deviance:.3f}   deviance: {self.deviance:.3f}")
             if self.failed_permutations:
@@ -575,6 +582,7 @@ def mrqap(
     memory_mb: float = DEFAULT_MEMORY_MB,
     workers: int | None = None,
     keep_distribution: bool = True,
+    r2_test: bool = False,
 ) -> QAPResult:
     """Multiple-regression QAP of matrix y on the predictor matrices xs.
 
@@ -589,6 +597,10 @@ def mrqap(
     include_observed: count the observed statistic among the permutations: p = (b+1)/(N+1), the book's
                   convention (default; never below 1/(N+1)). False gives sna's b/N.
     workers:      threads for the permutation blocks (default min(2, CPUs)); results do not depend on it.
+    r2_test:      also test R² against its Y-permutation null: the response's nodes relabelled by the same
+                  permutations, the predictors kept, R² refitted (``r_squared_p``, (b+1)/(N+1), and
+                  ``r_squared_null``). A node permutation keeps the sum and sum of squares of y, so each
+                  permuted R² needs only X'y (one extra gather per permutation under "dsp").
     """
     if method not in ("dsp", "y"):
         raise ValueError(f"method must be 'dsp' or 'y', got {method!r}")
@@ -601,8 +613,27 @@ def mrqap(
     m, p = X.shape
     p_classical = 2 * special.stdtr(fit.df, -np.abs(fit.t))  # = 2 * scipy.stats.t.sf(|t|, df)
     dist = np.empty((permutations, p))
+    r2_dist = np.empty(permutations) if r2_test else None
     if permutations:
         rng = np.random.default_rng(seed)
+        Xt = Zt[1:]
+        Rinv = _solve_triangular(fit.R, np.eye(p))
+        XtX_inv = Rinv @ Rinv.T
+        yy = float(yv @ yv)
+        tss = float(((yv - yv.mean()) ** 2).sum())
+        y_mapper = _DyadMapper(n, idx, directed)
+        Vy = interleave(y_mapper.layout(yv))
+
+        def permuted_fits(perms, chunk):
+            """X'y^pi, the coefficients and RSS of y relabelled by each permutation (columns of perms)."""
+            H = _gather_products(Xt, Vy, y_mapper, perms, chunk)[:, 0, :]  # X' y^pi, (p, b)
+            beta = XtX_inv @ H
+            return beta, np.maximum(yy - (beta * H).sum(axis=0), 0.0)
+
+        def record_r2(start, rss):
+            if r2_dist is not None:
+                r2_dist[start : start + rss.size] = 1 - rss / tss if tss > 0 else np.nan
+
         if method == "dsp":
             Et, dsp_terms = _dsp_setup(fit, X)
             mapper = _DyadMapper(n, idx, directed, vectors=p)
@@ -613,33 +644,33 @@ def mrqap(
             def run(start, perms):
                 H = _gather_products(Zt, Vt, mapper, perms, chunk)
                 dist[start : start + perms.shape[1]] = _dsp_t_values(H, dsp_terms, fit.df)
+                if r2_dist is not None:
+                    record_r2(start, permuted_fits(perms, chunk)[1])
         else:
-            Xt = Zt[1:]
-            mapper = _DyadMapper(n, idx, directed)
-            Vt = interleave(mapper.layout(yv))
-            Rinv = _solve_triangular(fit.R, np.eye(p))
-            XtX_inv = Rinv @ Rinv.T
             xtx_diag = np.diag(XtX_inv)
-            yy = float(yv @ yv)
             batch, chunk = _block_sizes(m, permutations, memory_mb, batch_size)
 
             def run(start, perms):
-                H = _gather_products(Xt, Vt, mapper, perms, chunk)[:, 0, :]  # X' y^pi, (p, b)
-                beta = XtX_inv @ H
-                rss = np.maximum(yy - (beta * H).sum(axis=0), 0.0)
+                beta, rss = permuted_fits(perms, chunk)
                 se = np.sqrt(np.outer(rss / fit.df, xtx_diag))
                 dist[start : start + perms.shape[1]] = beta.T / se
+                record_r2(start, rss)
 
         blocks = _permutation_blocks(rng, n, permutations, batch)
         _run_blocks(run, blocks, _n_workers(workers), quiet, permutations, f"MRQAP ({method})")
         p_value = _two_sided_p(dist, fit.t, include_observed)
     else:
         p_value = np.full(p, np.nan)
+    r2_p = None
+    if r2_dist is not None and permutations:
+        hits = int((r2_dist >= fit.r_squared * (1 - 1e-9)).sum())  # one-sided: R² cannot be negative
+        r2_p = (hits + include_observed) / (permutations + include_observed)
     return QAPResult(
         terms=terms, estimate=fit.beta, std_error=fit.se, statistic=fit.t, p_value=p_value,
         p_classical=p_classical, n_nodes=n, n_dyads=m, permutations=permutations, seed=int(seed),
         method=method, model="ols", directed=directed, include_observed=include_observed,
         r_squared=fit.r_squared, adj_r_squared=fit.adj_r_squared,
+        r_squared_p=r2_p, r_squared_null=r2_dist if (r2_test and permutations) else None,
         null_distribution=dist if keep_distribution else None,
     )
 

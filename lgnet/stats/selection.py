@@ -44,14 +44,15 @@ class SelectionResult:
     councils_by_model: dict = field(default_factory=dict)
 
     def summary(self) -> pd.DataFrame:
-        """One row per model: model, predictors, n_councils, n_dyads, r_squared (MRQAP) or deviance and
+        """One row per model: model, predictors, n_councils, n_dyads, r_squared and r_squared_p (MRQAP: R²
+        against its Y-permutation null) or deviance and
         null_deviance (logistic), permutations, seed, response, method."""
         rows = []
         for name, res in self.models.items():
             d = res.to_dict()
             row = {"model": name, "predictors": ", ".join(self.specs.get(name, [])),
                    "n_councils": self.councils_by_model.get(name, self.n_councils), "n_dyads": d.get("n_dyads")}
-            for key in ("r_squared", "adj_r_squared", "null_deviance", "deviance"):
+            for key in ("r_squared", "adj_r_squared", "r_squared_p", "null_deviance", "deviance"):
                 value = d.get(key, getattr(res, key, None))
                 if value is not None:
                     row[key] = float(value)
@@ -121,7 +122,7 @@ def partner_selection_models(pdata, table: pd.DataFrame, specs: dict[str, list[s
         if logistic:
             models[name] = qap.logistic_qap(y, xs, permutations=permutations, seed=seed, quiet=quiet)
         else:
-            models[name] = qap.mrqap(y, xs, permutations=permutations, seed=seed, quiet=quiet)
+            models[name] = qap.mrqap(y, xs, permutations=permutations, seed=seed, quiet=quiet, r2_test=True)
     if common_sample:
         dropped = dropped_all.assign(model="all models")
     else:

@@ -119,7 +119,7 @@ class _FakeQAP:
     calls: list = []
 
     @classmethod
-    def mrqap(cls, y, xs, permutations, seed, directed=False, quiet=True):
+    def mrqap(cls, y, xs, permutations, seed, directed=False, quiet=True, r2_test=False):
         cls.calls.append((y.shape, list(xs)))
         iu = np.triu_indices(y.shape[0], 1)
         X = np.column_stack([np.ones(iu[0].size)] + [m[iu] for m in xs.values()])

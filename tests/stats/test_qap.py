@@ -560,3 +560,35 @@ def test_logistic_batch_fits_equal_single_fits_and_a_failing_column_leaves_the_o
     assert broken.status[0] == qap.FIT_SINGULAR
     np.testing.assert_allclose(broken.beta[:, 1:], batch.beta[:, 1:], rtol=1e-10, atol=1e-12)
     np.testing.assert_array_equal(broken.status[1:], batch.status[1:])
+
+
+# ---------------------------------------------------------------------------------------------
+# R² against its permutation null (Y-permutation: the whole response relabelled, predictors kept)
+# ---------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("directed", [False, True])
+@pytest.mark.parametrize("method", ["dsp", "y"])
+def test_r_squared_null_equals_naive_refits_of_the_permuted_response(directed, method):
+    y, xs = _data(n=12, directed=directed)
+    res = qap.mrqap(y, xs, permutations=40, seed=5, directed=directed, method=method, batch_size=7, r2_test=True)
+    yv, X, idx = _design(y, xs, directed)
+    rng = np.random.default_rng(5)
+    naive = np.array([sm.OLS(qap.vectorise(y[pi][:, pi], idx), X).fit().rsquared
+                      for pi in (rng.permutation(12) for _ in range(40))])
+    np.testing.assert_allclose(res.r_squared_null, naive, rtol=1e-8, atol=1e-12)
+    hits = (naive >= res.r_squared * (1 - 1e-9)).sum()
+    assert res.r_squared_p == pytest.approx((hits + 1) / 41)
+    # the coefficients' p-values are those of a run without the R² test (same permutations)
+    plain = qap.mrqap(y, xs, permutations=40, seed=5, directed=directed, method=method, batch_size=7)
+    np.testing.assert_array_equal(plain.p_value, res.p_value)
+    assert plain.r_squared_p is None and plain.r_squared_null is None
+
+
+def test_r_squared_p_separates_signal_from_noise():
+    y, xs = _data(n=20)
+    strong = qap.mrqap(y, xs, permutations=99, seed=1, r2_test=True)
+    assert strong.r_squared_p == pytest.approx(1 / 100)  # y was built from a and b: no permutation beats it
+    rng = np.random.default_rng(3)
+    noise = _sym(rng.normal(size=(20, 20)))
+    weak = qap.mrqap(noise, xs, permutations=99, seed=1, r2_test=True)
+    assert weak.r_squared_p > 0.05
+    assert "r_squared_p" in weak.to_dict() and "r_squared_p" not in qap.mrqap(noise, xs, permutations=9).to_dict()

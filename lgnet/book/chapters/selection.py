@@ -112,8 +112,13 @@ def partner_r2(run: Run, dataset: str | None = None) -> pd.DataFrame:
         "model": s["model"].str.replace("_", " + "),
         "predictors": s["predictors"].map(lambda p: ", ".join(term_label(t.strip()) for t in str(p).split(","))),
         "councils": s["n_councils"], "dyads": s["n_dyads"], "R²": [sig3(v) for v in s["r_squared"]],
+        "R² permutation p": [p_cell(v, int(r)) for v, r in zip(s.get("r_squared_p", [None] * len(s)),
+                                                               s["permutations"])],
     })
-    return with_notes(out.set_index("model"), selection_sample_note(selection_result(run, dataset=dataset), run))
+    return with_notes(out.set_index("model"), selection_sample_note(selection_result(run, dataset=dataset), run),
+                      "R² permutation p: the share of relabellings of the councils in the response (the predictors "
+                      "kept) whose model explains at least as much, (b+1)/(R+1): R² against its own permutation "
+                      "null, as for the propensity models of chapter 2.")
 
 
 def coefficient_cells(coefs: pd.DataFrame, permutations: int | None = None) -> pd.DataFrame:

@@ -61,16 +61,20 @@ def subset_r2(run: Run) -> pd.DataFrame:
     for nature in SUBSETS:
         p = propensity_result(run, nature=nature).summary().set_index("model")
         s = _subset_selection(run, nature).summary().set_index("model")
+        sel_p = s.loc["combined", "r_squared_p"] if "r_squared_p" in s.columns else None
         rows.append({"subset": nature, "propensity R² (combined)": sig3(p.loc["combined", "r2"]),
+                     "p (propensity R²)": p_cell(p.loc["combined", "p_r2_perm"], run.permutations),
                      "propensity R², largest block": sig3(p["r2"].max()),
                      "partner selection R² (organisational)": sig3(s.loc["organisational", "r_squared"]),
-                     "partner selection R² (combined)": sig3(s.loc["combined", "r_squared"])})
+                     "partner selection R² (combined)": sig3(s.loc["combined", "r_squared"]),
+                     "p (partner selection R²)": p_cell(sel_p, int(s.loc["combined", "permutations"]))})
     out = pd.DataFrame(rows).set_index("subset")
     out.attrs["caption"] = ("Variance explained in each activity subset: propensity (over councils) and partner "
                             "selection (over pairs of councils).")
     return with_notes(out, "Propensity R² is over councils (partnerships per council), partner-selection R² over "
                            "pairs of councils (shared partnerships): different quantities, not to be ranked against "
-                           "each other.",
+                           "each other; each is read against its own permutation null (p: councils relabelled, "
+                           "(b+1)/(R+1)).",
                       _per_subset({n: propensity_sample_text(run, n) for n in SUBSETS},
                                   "Propensity, combined model"),
                       _per_subset({n: sample_text(_subset_selection(run, n), run, "combined") for n in SUBSETS},

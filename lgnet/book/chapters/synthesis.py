@@ -32,6 +32,8 @@ def key_numbers(run: Run) -> dict:
             "diff_means_km": float(cmp_["diff_means_km"]),
             "distance_p": float(cmp_["p_perm"]), "distance_untestable": cmp_.get("untestable", ""),
             "propensity_p": float(p.set_index("model")["p_r2_perm"][p.set_index("model")["r2"].idxmax()]),
+            "selection_p": (float(s.set_index("model")["r_squared_p"][s.set_index("model")["r_squared"].idxmax()])
+                            if "r_squared_p" in s.columns else float("nan")),
             "permutations": run.permutations}
 
 
@@ -71,8 +73,9 @@ def contrast_text(run: Run) -> str:
     return (f"In this run council attributes explain at most {pct(k['propensity_r2'])} of the variance in "
             f"partnerships per council ({p_text(k['propensity_p'], k['permutations'])} against counts shuffled "
             f"across councils, {{doc}}`02_propensity`), while the partner-selection models explain up to "
-            f"{pct(k['selection_r2'])} of the variance in partnerships shared by pairs of councils (each "
-            "coefficient tested against a QAP permutation null, {doc}`03_partner_selection`). The two R² are "
+            f"{pct(k['selection_r2'])} of the variance in partnerships shared by pairs of councils "
+            f"({p_text(k['selection_p'], k['permutations'])} against the councils relabelled in the response, "
+            "{doc}`03_partner_selection`). The two R² are "
             "different quantities, one over councils and one over pairs of councils, so neither is read against "
             "the other: each is read against its own permutation null.")
 
