@@ -143,3 +143,11 @@ def test_manifest_table_one_row_per_source_and_a_compact_file_list():
     assert files["sha256 (first 12)"].str.len().eq(12).all()
     md = tables.book_table(by_source)
     assert "Mysociety" not in md and "mySociety register" in md
+
+
+def test_captions_fit_their_table():
+    import lgnet_helpers as lg
+
+    run = lg.setup(permutations=19)
+    assert "partnership" in tables.caption(lg.council_counts(run))
+    assert "partnership" not in tables.caption(lg.council_counts(run, participation=False))

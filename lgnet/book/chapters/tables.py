@@ -294,6 +294,8 @@ def caption(df: pd.DataFrame) -> str:
     if fn.startswith("compare_") or "The article reports" in map(str, df.columns):
         return COMPARISON_CAPTION
     text = CAPTIONS.get(fn)
+    if fn == "council_counts" and df.shape[1] == 1:  # council_counts(run, participation=False)
+        text = "Councils by type in the dataset year."
     if text is None:
         return "Table of results."
     return text.replace("{dataset}", str(df.attrs.get("dataset_label") or df.attrs.get("dataset") or
