@@ -149,7 +149,7 @@ def run(args: argparse.Namespace) -> int:
                                    directed=args.directed, quiet=args.quiet)
         else:
             res = qap.mrqap(y, arrays, permutations=args.permutations, seed=args.seed,
-                            directed=args.directed, quiet=args.quiet)
+                            directed=args.directed, quiet=args.quiet, r2_test=args.r2_test)
     except ValueError as exc:
         raise LgnetError(_name_files(str(exc), mats)) from None
     print(res.summary())
@@ -189,6 +189,8 @@ def add_parser(subparsers) -> None:
     p.add_argument("--directed", action="store_true",
                    help="use every ordered pair (default: undirected, each pair once; matrices must be symmetric)")
     p.add_argument("--logistic", action="store_true", help="logistic QAP for a 0/1 response (Y-permutation)")
+    p.add_argument("--r2-test", action="store_true",
+                   help="also test R² against its Y-permutation null (adds r_squared_p to the output; OLS only)")
     p.add_argument("--json", metavar="OUT", help="also write the result as JSON to OUT")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=run)

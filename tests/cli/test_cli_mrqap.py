@@ -168,3 +168,19 @@ def test_cli_error_negative_seed_and_permutations_name_the_option(tmp_path, caps
     assert "--seed" in err and "-1" in err
     rc = main(["mrqap", *_args(y_csv, tmp_path / "a.csv"), "--permutations", "-5", "--quiet"])
     assert rc == 2 and "--permutations" in capsys.readouterr().err
+
+
+def test_cli_r2_test_adds_the_r_squared_p(tmp_path, capsys):
+    y, a, b = _matrices()
+    labels = [f"node {i}" for i in range(12)]
+    for name, M in (("y", y), ("a", a), ("b", b)):
+        _write(tmp_path / f"{name}.csv", M, labels)
+    out = tmp_path / "res.json"
+    rc = main(["mrqap", "--y", str(tmp_path / "y.csv"), "--x", f"a={tmp_path / 'a.csv'}", "--x",
+               f"b={tmp_path / 'b.csv'}", "--permutations", "99", "--seed", "3", "--r2-test", "--json", str(out),
+               "--quiet"])
+    assert rc == 0
+    assert "R² permutation p (Y-permutation)" in capsys.readouterr().out
+    d = json.loads(out.read_text())
+    ref = qap.mrqap(y, {"a": a, "b": b}, permutations=99, seed=3, r2_test=True)
+    assert d["r_squared_p"] == pytest.approx(ref.r_squared_p) and d["r_squared_p"] >= 1 / 100
