@@ -182,6 +182,22 @@ def serve(folder: Path, inject: str | None = None):
         thread.join(timeout=5)
 
 
+def visit_pages(html_dir: Path, pages: list, fn, workers: int, inject: str | None = None) -> list[tuple]:
+    """(page, fn(url) or the exception it raised) for each page, served from ``html_dir`` (``inject``: see
+    :func:`serve`) and visited by ``workers`` threads; a page that was not built gives FileNotFoundError."""
+    with serve(html_dir, inject=inject) as base:
+        def visit(page):
+            if not (html_dir / page.rel_html).is_file():
+                return page, FileNotFoundError(f"{page.rel_html} was not built")
+            try:
+                return page, fn(base + page.rel_html.as_posix())
+            except Exception as exc:  # noqa: BLE001 - reported as a problem by the caller
+                return page, exc
+
+        with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+            return list(pool.map(visit, pages))
+
+
 # ---------------------------------------------------------------------------------------------
 # reading HTML
 
@@ -483,17 +499,11 @@ def check_book(
     binary = chromium or require_chromium()
 
     rendered: dict[Path, PageInfo] = {}
-    with serve(html_dir) as base:
-        def visit(page: ChapterPage) -> tuple[ChapterPage, str | Exception]:
-            if not (html_dir / page.rel_html).is_file():
-                return page, FileNotFoundError(f"{page.rel_html} was not built")
-            try:
-                return page, dump_dom(base + page.rel_html.as_posix(), chromium=binary, timeout=timeout)
-            except Exception as exc:  # noqa: BLE001 - reported as a problem
-                return page, exc
 
-        with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-            results = list(pool.map(visit, pages))
+    def load(url: str) -> str:
+        return dump_dom(url, chromium=binary, timeout=timeout)
+
+    results = visit_pages(html_dir, pages, load, workers)
 
     id_cache: dict[Path, set[str]] = {}
     for page, dom in results:
@@ -668,15 +678,11 @@ def check_reading(html_dir: Path, book_root: Path | None = None, *, dictionary: 
     names = raw_variable_names(dictionary) if dictionary.is_file() else []
     binary = chromium or require_chromium()
     report = Report()
-    with serve(html_dir, inject=LAYOUT_JS) as base:
-        def visit(page):
-            try:
-                return page, measure_layout(base + page.rel_html.as_posix(), chromium=binary, timeout=timeout)
-            except Exception as exc:  # noqa: BLE001 - reported as a problem
-                return page, exc
 
-        with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-            results = list(pool.map(visit, pages))
+    def measure(url: str):
+        return measure_layout(url, chromium=binary, timeout=timeout)
+
+    results = visit_pages(html_dir, pages, measure, workers, inject=LAYOUT_JS)
     for page, layout in results:
         where = page.rel_html.as_posix()
         report.pages.append(where)
