@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -406,6 +407,23 @@ def _config_dir_refs(node: Any, book_root: Path, key: str = "") -> Iterable[Path
             yield candidate
 
 
+_DOWNLOAD = re.compile(r"\{download\}`(?:[^`<]*<([^>`]+)>|([^`<>]+))`")
+
+
+def _download_refs(book_root: Path, pages: list[Path]) -> Iterable[Path]:
+    """Files the pages offer with the ``{download}`` role (e.g. the documented sample's CSVs), relative to the
+    book root, so that a variant book can offer them too."""
+    root = book_root.resolve()
+    for page in pages:
+        path = book_root / page
+        if not path.is_file():
+            continue
+        for m in _DOWNLOAD.finditer(path.read_text(encoding="utf-8")):
+            target = (path.parent / (m.group(1) or m.group(2)).strip()).resolve()
+            if target.is_file() and root in target.parents:
+                yield target.relative_to(root)
+
+
 def _copy_book(book_root: Path, out: Path, pages: list[Path], config: dict) -> None:
     """Copy the pages' folders (md, bib, images; not notebooks), the files _config.yml names and the
     folders its ``*_path`` settings name (the book's CSS in html_static_path)."""
@@ -421,6 +439,9 @@ def _copy_book(book_root: Path, out: Path, pages: list[Path], config: dict) -> N
         if not target.exists():
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(book_root / ref, target)
+    for ref in _download_refs(book_root, pages):
+        (out / ref).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(book_root / ref, out / ref)
     shutil.copy2(book_root / "_toc.yml", out / "_toc.yml")
 
 

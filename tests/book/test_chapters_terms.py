@@ -76,13 +76,15 @@ class _FakeSelection:
 
 def test_partner_selection_tables_show_distance_per_100_km(monkeypatch):
     monkeypatch.setattr(chapter_selection, "_selection", lambda k, perms, models, logistic: _FakeSelection(models))
+    monkeypatch.setattr(chapter_selection, "_predictor_sds", lambda k, m, n: {"distance_km": 50.0})
     run = setup(permutations=9)
     wide = chapter_selection.partner_coefficients(run)
-    assert wide.loc["distance (per 100 km)", "combined"] == "-0.2***"
-    assert wide.loc["same region", "combined"] == "0.05**"
+    assert wide.loc["distance (per 100 km)", "combined"] == "-0.200***"
+    assert wide.loc["same region", "combined"] == "0.0500**"
     logit = chapter_selection.logistic_table(run)
     row = logit.loc[("combined", "distance (per 100 km)")]
     assert row["estimate (log-odds)"] == "-0.200"
-    assert row["odds ratio"] == f"{np.exp(-0.2):.3g}"
+    assert row["odds ratio per"] == "1 SD (50.0 km)"  # odds ratios per SD of the predictor over the pairs
+    assert row["odds ratio"] == f"{np.exp(-0.002 * 50):.3g}"
     assert chapter_selection.coefficient_text(chapter_selection.coefficient(run, "combined", "distance_km")) == \
-        "−0.2, p < 0.001"
+        "−0.200, p < 0.001"

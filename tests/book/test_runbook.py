@@ -410,3 +410,24 @@ def test_static_folder_named_in_config_is_copied(book, tmp_path):
     out = tmp_path / "o"
     runbook.run_book(out=out, build=False, quiet=True, book_root=book, chapters=["1"])
     assert (out / "_static" / "book.css").read_text() == "table { width: 100%; }\n"
+
+
+def test_variant_copies_the_files_pages_offer_for_download(tmp_path):
+    """A page's {download} links (the documented sample's CSVs) resolve in the variant book too."""
+    root = tmp_path / "book_root"
+    (root / "book").mkdir(parents=True)
+    (root / "data" / "sample").mkdir(parents=True)
+    (root / "data" / "sample" / "a.csv").write_text("x\n1\n")
+    (root / "data" / "b.csv").write_text("y\n2\n")
+    (root / "_toc.yml").write_text("format: jb-book\nroot: book/intro\n")
+    (root / "book" / "intro.md").write_text("# Intro\n")
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(
+        "- {download}`a.csv <../data/sample/a.csv>`\n- {download}`../data/b.csv`\n"
+        "- {download}`missing <../data/none.csv>`")])
+    nbformat.write(nb, root / "book" / "cat.ipynb")
+    out = tmp_path / "variant"
+    out.mkdir()
+    runbook._copy_book(root, out, [Path("book/intro.md"), Path("book/cat.ipynb")], {})
+    assert (out / "data" / "sample" / "a.csv").read_text() == "x\n1\n"
+    assert (out / "data" / "b.csv").is_file()
+    assert not (out / "data" / "none.csv").exists()
