@@ -29,7 +29,8 @@ def _selection(k: data.DataKey, permutations: int, models: tuple[str, ...], logi
     specs = {m: dyadic.MODEL_SPECS[m] for m in models}
     return selection.partner_selection_models(data.subset_at(k), data.analysis_table(k), specs=specs,
                                               permutations=permutations, seed=k.seed, logistic=logistic,
-                                              quiet=True)
+                                              quiet=True, common_sample=False)  # councils leave a model only
+    #                                                     for the variables in that model
 
 
 def selection_result(run: Run, models: list[str] | None = None, nature: str = "all", logistic: bool = False,
@@ -284,7 +285,8 @@ def sample_text(res, run: Run | None = None, model: str | None = None) -> str:
     n_c = int(s["n_councils"].max()) if len(s) else 0
     n_d = int(s["n_dyads"].max()) if len(s) else 0
     d = res.dropped
-    if d is not None and len(d) and model is not None and "model" in d.columns and (d["model"] == model).any():
+    if d is not None and len(d) and model is not None and "model" in d.columns \
+            and not (d["model"] == "all models").all():  # per-model samples: this model's exclusions only
         d = d[d["model"] == model]
     if d is None or not len(d) or run is None:
         out = "no council excluded" if d is None or not len(d) else f"{d['code'].nunique()} councils excluded"
@@ -316,10 +318,19 @@ def selection_sample_note(res, run: Run | None = None, permutations: bool = True
             thin = (f"Unreliable: only {ties} pair{'s' if ties != 1 else ''} of councils share a partnership in "
                     f"this data (the book asks for at least {MIN_PARTICIPANTS}); the coefficients rest on those few "
                     "ties. ")
-    text = sample_text(res, run)
-    head, _, tail = text.partition(";")
-    return thin + (f"{head} in every model (one common sample, so R² compare across models);{tail}."
-                   + (f" {permutation_text(res)}" if permutations else ""))
+    s = res.summary()
+    groups: dict[tuple[int, int], list[str]] = {}
+    for m, nc, nd in zip(s["model"], s["n_councils"], s["n_dyads"]):
+        groups.setdefault((int(nc), int(nd)), []).append(m)
+    if len(groups) <= 1:
+        head, _, tail = sample_text(res, run).partition(";")
+        text = f"{head} in every model;{tail}."
+    else:
+        text = ("Each model uses the councils with a value for every one of its own variables: "
+                + "; ".join(f"{', '.join(m.replace('_', ' + ') for m in ms)}: {sample_text(res, run, ms[0])}"
+                            for ms in groups.values())
+                + ". R² of models on different samples compare only approximately.")
+    return thin + text + (f" {permutation_text(res)}" if permutations else "")
 
 
 def false_positive_terms(run: Run) -> list[str]:
@@ -416,7 +427,7 @@ def _selection_participating(k: data.DataKey, permutations: int, models: tuple[s
     specs = {m: dyadic.MODEL_SPECS[m] for m in models}
     return selection.partner_selection_models(data.subset_at(k), data.analysis_table(k), specs=specs,
                                               permutations=permutations, seed=k.seed, quiet=True,
-                                              councils="participating")
+                                              councils="participating", common_sample=False)
 
 
 def restricted_result(run: Run, dataset: str | None = None):
