@@ -151,3 +151,13 @@ def test_captions_fit_their_table():
     run = lg.setup(permutations=19)
     assert "partnership" in tables.caption(lg.council_counts(run))
     assert "partnership" not in tables.caption(lg.council_counts(run, participation=False))
+
+
+def test_a_page_named_in_a_cell_or_note_becomes_a_link():
+    from lgnet.book.chapters import tables
+
+    df = pd.DataFrame({"verdict": ["differs; not counted: a known false positive (see the method-validation "
+                                   "appendix)"]})
+    md = tables.book_table(df)
+    assert "[method-validation appendix](appendix_validation.ipynb)" in md
+    assert tables.link_pages("a b c") == "a b c"

@@ -266,12 +266,24 @@ def short_url(url: str) -> str:
     return f"{parts.netloc}/…/{tail[-1]}"
 
 
+#: Pages of the book a table's text may name: the name becomes a link to the page (the book's folder).
+PAGE_LINKS = {"method-validation appendix": "appendix_validation.ipynb", "QAP primer": "appendix_qap_primer.md"}
+
+
+def link_pages(escaped: str) -> str:
+    """Escaped MyST text with each page name of :data:`PAGE_LINKS` (first mention) made a link to its page."""
+    for name, page in PAGE_LINKS.items():
+        escaped = escaped.replace(name, f"[{name}]({page})", 1)
+    return escaped
+
+
 def _md_cell(text: str) -> str:
-    """A cell as MyST: escaped text, or a link with a short text when the cell is one web address."""
+    """A cell as MyST: escaped text (page names linked), or a link with a short text when the cell is one web
+    address."""
     t = str(text).strip()
     if _URL.fullmatch(t):
         return f"[{_escape(short_url(t))}]({t})"
-    return _escape(text)
+    return link_pages(_escape(text))
 
 
 def _name(df: pd.DataFrame) -> str | None:
@@ -364,7 +376,7 @@ def book_table(df: pd.DataFrame) -> str:
         lines.append("")
         lines.append('<div class="lgnet-table-notes">')
         lines.append("")
-        lines.extend(f"{_escape(n)}  " for n in below)
+        lines.extend(f"{link_pages(_escape(n))}  " for n in below)
         lines.append("")
         lines.append("</div>")
     return "\n".join(lines) + "\n"
