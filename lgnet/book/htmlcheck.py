@@ -27,6 +27,7 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import time
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -122,7 +123,11 @@ def _kill_group(pgid: int) -> None:
 
 def dump_dom(url: str, *, chromium: str | None = None, timeout: float = 90) -> str:
     """The DOM of ``url`` after Chromium has loaded it and run its scripts."""
-    result = run_chromium(["--virtual-time-budget=5000", "--dump-dom", url], timeout=timeout, chromium=chromium)
+    for budget in (5000, 20000):  # once more, with more page time, if Chromium fails on a busy machine
+        result = run_chromium([f"--virtual-time-budget={budget}", "--dump-dom", url], timeout=timeout,
+                              chromium=chromium)
+        if result.returncode == 0:
+            break
     if result.returncode != 0:
         raise RuntimeError(f"Chromium failed on {url} (exit {result.returncode}): {result.stderr.strip()[-800:]}")
     return result.stdout
@@ -631,21 +636,29 @@ def raw_variable_names(dictionary_csv: Path) -> list[str]:
     return sorted(n for n in names if n and re.search(r"[_0-9]", n))
 
 
+#: Page time (ms) Chromium gives a page before dumping its DOM, one per try of :func:`measure_layout`.
+MEASURE_BUDGETS_MS = (10_000, 20_000, 40_000, 60_000)
+
+
 def measure_layout(url: str, *, chromium: str | None = None, timeout: float = 90,
                    width: int = READING_WIDTH) -> dict:
     """The layout measurement of a page served with ``inject=LAYOUT_JS`` (see :data:`LAYOUT_JS`)."""
     import html as _html
     import json
 
-    for _attempt in range(3):  # a heavy page can be dumped before its measurement lands: try again
-        result = run_chromium(["--virtual-time-budget=10000", f"--window-size={width},1000", "--dump-dom", url],
+    tries = []
+    # A heavy page (the catalogue: 369 rows and a map) on a busy machine can be dumped before its measurement
+    # lands, or Chromium can fail once: try again with more virtual time, and say what each try saw.
+    for budget in MEASURE_BUDGETS_MS:
+        result = run_chromium([f"--virtual-time-budget={budget}", f"--window-size={width},1000", "--dump-dom", url],
                               timeout=timeout, chromium=chromium)
         m = re.search(r'<pre id="lgnet-layout">(.*?)</pre>', result.stdout, flags=re.S)
-        if m:
-            break
-    if result.returncode != 0 or not m:
-        raise RuntimeError(f"Chromium could not measure {url}: {result.stderr.strip()[-400:]}")
-    return json.loads(_html.unescape(m.group(1)))
+        if result.returncode == 0 and m:
+            return json.loads(_html.unescape(m.group(1)))
+        tries.append(f"{budget / 1000:.0f} s of page time: exit {result.returncode}, "
+                     f"{len(result.stdout):,} characters of DOM, {'no ' if not m else ''}measurement")
+        time.sleep(1)
+    raise RuntimeError(f"Chromium could not measure {url} ({'; '.join(tries)}): {result.stderr.strip()[-300:]}")
 
 
 def reading_problems(where: str, layout: dict, raw_names: list[str]) -> list[str]:
