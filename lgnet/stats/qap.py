@@ -617,12 +617,13 @@ def mrqap(
     if permutations:
         rng = np.random.default_rng(seed)
         Xt = Zt[1:]
-        Rinv = _solve_triangular(fit.R, np.eye(p))
-        XtX_inv = Rinv @ Rinv.T
-        yy = float(yv @ yv)
-        tss = float(((yv - yv.mean()) ** 2).sum())
-        y_mapper = _DyadMapper(n, idx, directed)
-        Vy = interleave(y_mapper.layout(yv))
+        if method == "y" or r2_test:  # the permuted response's fits (not needed by DSP alone)
+            Rinv = _solve_triangular(fit.R, np.eye(p))
+            XtX_inv = Rinv @ Rinv.T
+            yy = float(yv @ yv)
+            tss = float(((yv - yv.mean()) ** 2).sum())
+            y_mapper = _DyadMapper(n, idx, directed)
+            Vy = interleave(y_mapper.layout(yv))
 
         def permuted_fits(perms, chunk):
             """X'y^pi, the coefficients and RSS of y relabelled by each permutation (columns of perms)."""
