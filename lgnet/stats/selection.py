@@ -213,6 +213,17 @@ def _first(frame: pd.DataFrame, col: str) -> pd.DataFrame:
     return frame[[col] + [c for c in frame.columns if c != col]]
 
 
+def predictor_sds(table: pd.DataFrame, spec: list[str], sample_spec=None) -> tuple[np.ndarray, dict[str, float]]:
+    """The councils a model of ``spec`` is fitted on (positions in ``table``: complete for ``sample_spec``,
+    default ``spec``) and the SD of each predictor over their pairs, in the units the model is fitted in."""
+    data = table.reset_index(drop=True)
+    keep, _ = dyadic.complete_cases(data, list(sample_spec or spec))
+    idx = np.flatnonzero(keep)
+    iu = np.triu_indices(idx.size, 1)
+    xs = dyadic.predictor_matrices(data.iloc[idx], spec)
+    return idx, {name: float(np.std(np.asarray(M)[iu])) for name, M in xs.items()}
+
+
 def standardised_coefficients(pdata, table: pd.DataFrame, spec: list[str], result, sample_spec=None) -> pd.DataFrame:
     """Standardised MRQAP coefficients of one fitted model: estimate x SD(predictor) / SD(response), both SDs
     over the model's pairs of councils, with the model's permutation p-values (not recomputed).
@@ -221,15 +232,11 @@ def standardised_coefficients(pdata, table: pd.DataFrame, spec: list[str], resul
     sample uses the union of all its specifications). Returns term, estimate, std_estimate, p_value.
     """
     data = table.reset_index(drop=True)
-    keep, _ = dyadic.complete_cases(data, list(sample_spec or spec))
-    idx = np.flatnonzero(keep)
+    idx, sds = predictor_sds(data, spec, sample_spec)
     if idx.size != result.n_nodes:
         raise ValueError(f"the model was fitted on {result.n_nodes} councils, the sample here has {idx.size}")
     W = dyadic.response(pdata, data)[np.ix_(idx, idx)]
-    iu = np.triu_indices(idx.size, 1)
-    sd_y = float(np.std(W[iu]))
-    xs = dyadic.predictor_matrices(data.iloc[idx], spec)
-    sds = {name: float(np.std(np.asarray(M)[iu])) for name, M in xs.items()}
+    sd_y = float(np.std(W[np.triu_indices(idx.size, 1)]))
     t = result.table()
     t = t[t["term"] != "(intercept)"].copy()
     t["std_estimate"] = [b * sds.get(term, np.nan) / sd_y if sd_y > 0 else np.nan

@@ -18,8 +18,8 @@ from lgnet.book import figures
 from lgnet.book.chapters import data
 from lgnet.book.chapters.run import Run
 from lgnet.data.evidence_sets import ALL_SET, CATEGORY_LABELS, is_documented
+from lgnet.data.partnerships import DOCUMENTED_YEAR
 
-DOCUMENTED_YEAR = 2017
 COLUMNS = ["ID", "Name", "Function", "Nature", "Category", "Year", "Members (2017 councils)", "Sources"]
 
 
@@ -142,7 +142,7 @@ def coverage_table(run: Run) -> pd.DataFrame:
     from lgnet.data.evidence_sets import EVIDENCE_SETS
 
     councils = data._council_table(DOCUMENTED_YEAR).copy()
-    councils["type"] = councils["type"].str.capitalize().str.replace("London borough", "London borough")
+    councils["type"] = councils["type"].str.capitalize()
     councils["n"] = councils["code"].map(coverage_counts(run)).fillna(0).astype(int)
     for name in EVIDENCE_SETS:
         other = Run(DOCUMENTED_YEAR, name, run.seed)

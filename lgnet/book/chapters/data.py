@@ -80,9 +80,19 @@ def _regions():
 
 
 @cached
+def _evidence_sets(year: int) -> dict[str, PartnershipData]:
+    """The documented sample's three evidence sets for ``year``, read and matched once."""
+    from lgnet.data import partnerships
+
+    return partnerships.load_evidence_sets(year)
+
+
+@cached
 def _load(year: int, source: str, seed: int) -> PartnershipData:
     from lgnet.data import partnerships
 
+    if partnerships.is_documented(source):
+        return _evidence_sets(year)[source]
     return partnerships.load_partnerships(source, year=year, seed=seed if source == SIMULATED else None)
 
 

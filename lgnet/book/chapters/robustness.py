@@ -73,12 +73,8 @@ def _row(quantity: str, kind: str, estimate, p=np.nan, permutations: int | None 
 
 
 def _p_text(p, permutations) -> str:
-    """``display.p_text`` with the permutation floor 1/(R+1) where the formatter takes R."""
-    import inspect
-
-    if permutations is not None and not pd.isna(permutations) and len(inspect.signature(p_text).parameters) > 1:
-        return p_text(p, int(permutations))
-    return p_text(p)
+    """``display.p_text`` on the permutation floor 1/(R+1) when R is known."""
+    return p_text(p, None if permutations is None or pd.isna(permutations) else int(permutations))
 
 
 def _count_row(run: Run, dataset: str, nature: str = "all") -> dict:

@@ -158,9 +158,9 @@ def _standardised(k: data.DataKey, permutations: int, model: str) -> pd.DataFram
     from lgnet.stats import dyadic, selection
 
     res = _selection(k, permutations, tuple(PARTNER_MODELS), False)
+    # each model is fitted on the councils complete for its own variables
     return selection.standardised_coefficients(data.subset_at(k), data.analysis_table(k), dyadic.MODEL_SPECS[model],
-                                               res.models[model],
-                                               sorted({i for m in PARTNER_MODELS for i in dyadic.MODEL_SPECS[m]}))
+                                               res.models[model])
 
 
 def partner_coefficient_figure(run: Run, model: str = "combined"):
@@ -193,17 +193,10 @@ def politics_region_table(run: Run) -> pd.DataFrame:
 @cached
 def _predictor_sds(k: data.DataKey, model: str, n_nodes: int) -> dict:
     """SD of each predictor of a model over the model's own pairs of councils (in the units it is fitted in)."""
-    from lgnet.stats import dyadic
+    from lgnet.stats import dyadic, selection
 
-    spec = dyadic.MODEL_SPECS[model]
-    table = data.analysis_table(k).reset_index(drop=True)
-    keep, _ = dyadic.complete_cases(table, list(spec))
-    idx = np.flatnonzero(keep)
-    if idx.size != n_nodes:
-        return {}
-    iu = np.triu_indices(idx.size, 1)
-    xs = dyadic.predictor_matrices(table.iloc[idx], spec)
-    return {name: float(np.std(np.asarray(M)[iu])) for name, M in xs.items()}
+    idx, sds = selection.predictor_sds(data.analysis_table(k), dyadic.MODEL_SPECS[model])
+    return sds if idx.size == n_nodes else {}
 
 
 def _binary(term: str) -> bool:
