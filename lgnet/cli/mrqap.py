@@ -39,8 +39,7 @@ def read_matrix_csv(path: str | Path) -> pd.DataFrame:
     if not path.is_file():
         raise MatrixFileError(f"{path}: file not found")
     try:
-        first = pd.read_csv(path, nrows=0, skipinitialspace=True).columns[0]
-        fast = pd.read_csv(path, index_col=0, dtype={first: str}, skipinitialspace=True)  # labels stay text
+        fast = pd.read_csv(path, index_col=0, dtype={0: str})  # labels (first column) stay text
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError, IndexError):
         fast = None
     if fast is not None and fast.shape[0] == fast.shape[1] and fast.shape[1] > 0:

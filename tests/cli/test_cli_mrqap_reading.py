@@ -43,3 +43,12 @@ def test_a_bad_cell_is_located_by_the_slow_path(tmp_path, value, kind):
     df.to_csv(tmp_path / "m.csv")
     with pytest.raises(cli_mrqap.MatrixFileError, match=rf"row 'b', column 'c' is {kind}"):
         cli_mrqap.read_matrix_csv(tmp_path / "m.csv")
+
+
+def test_spaces_after_the_commas_are_read_on_the_fast_path(tmp_path, monkeypatch):
+    """A hand-written file ("a, b" and " 0.5") is read with pandas' parsing, labels stripped."""
+    (tmp_path / "m.csv").write_text("id, a, b, c\n a, 0, 0.5, 2\n b, 0.5 ,0, 1e-3\n c, 2, 0.001, 0\n")
+    monkeypatch.setattr(cli_mrqap, "_read_matrix_csv_slow", lambda p: pytest.fail("slow path used"))
+    got = cli_mrqap.read_matrix_csv(tmp_path / "m.csv")
+    assert list(got.index) == ["a", "b", "c"] and list(got.columns) == ["a", "b", "c"]
+    assert np.array_equal(got.to_numpy(), [[0, 0.5, 2], [0.5, 0, 0.001], [2, 0.001, 0]])

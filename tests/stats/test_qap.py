@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import statsmodels.api as sm
+from threadpoolctl import threadpool_info, threadpool_limits
 
 from lgnet.stats import qap, qap_validation
 
@@ -121,6 +122,42 @@ def test_dsp_null_distribution_equals_naive_refits(directed):
     np.testing.assert_allclose(res.null_distribution, _naive_dsp(y, xs, perms, directed), rtol=1e-8, atol=1e-10)
     hits = (np.abs(res.null_distribution) >= np.abs(res.statistic) * (1 - 1e-9)).sum(axis=0)
     np.testing.assert_array_equal(res.p_value, (hits + 1) / (40 + 1))  # the book's (b+1)/(N+1)
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_permutation_blocks_run_blas_on_one_thread(workers):
+    """Inside the permutation blocks BLAS has one thread (its own threads only contend with the workers);
+    the caller's setting is back afterwards. BLAS is set to two threads first, so this fails where the
+    limit is missing even on a one-core machine."""
+    def blas_threads():
+        return {d["num_threads"] for d in threadpool_info() if d["user_api"] == "blas"}
+
+    seen = []
+    rng = np.random.default_rng(0)
+    with threadpool_limits(limits=2, user_api="blas"):
+        assert blas_threads() == {2}
+        qap._run_blocks(lambda start, perms: seen.append(blas_threads()),
+                        qap._permutation_blocks(rng, 5, 12, 4), workers, True, 12, "test")
+        assert blas_threads() == {2}
+    assert seen == [{1}] * 3
+
+
+@pytest.mark.parametrize("directed", [False, True])
+def test_dsp_null_distribution_is_exact_for_badly_scaled_and_nearly_collinear_predictors(directed):
+    """The permuted residuals are formed from the centred predictors (see qap._dsp_basis): a predictor far
+    from zero (mean 1e5), one in other units (x 1,000) and a nearly collinear pair must still give the
+    naive refits' t-values."""
+    y, xs = _data(n=14, seed=3, directed=directed)
+    rng = np.random.default_rng(8)
+    off = ~np.eye(14, dtype=bool)
+    sym = (lambda M: M) if directed else (lambda M: (M + M.T) / 2)
+    xs["far"] = np.where(off, 1e5 + sym(rng.normal(size=(14, 14))), 0.0)
+    xs["metres"] = np.where(off, sym(rng.normal(size=(14, 14))) * 1000.0, 0.0)
+    xs["near_a"] = xs["a"] + np.where(off, sym(rng.normal(size=(14, 14))) * 1e-3, 0.0)
+    res = qap.mrqap(y, xs, permutations=30, seed=2, directed=directed, batch_size=4)
+    rng = np.random.default_rng(2)
+    perms = [rng.permutation(14) for _ in range(30)]
+    np.testing.assert_allclose(res.null_distribution, _naive_dsp(y, xs, perms, directed), rtol=1e-6, atol=1e-8)
 
 
 def test_y_permutation_null_distribution_equals_naive_refits():
