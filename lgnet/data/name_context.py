@@ -1,7 +1,7 @@
 """Council names that only the record around them can decide: "Richmond", "Newcastle", "Kingston".
 
-A bare place name that fits several councils (or an alias the table marks as needing review: its note
-says "Could be ...") is decided, for one partnership record, by
+A bare place name that fits several councils (or an alias the table marks for review: its ``review``
+column says yes) is decided, for one partnership record, by
 
 1. the user's own qualifier in brackets ("Richmond (Yorks)", "Newcastle (Staffs)", "Kingston (Hull)"):
    the one candidate whose name, county or region holds the qualifier's words;
@@ -37,7 +37,7 @@ def _candidate_codes(matcher: CouncilMatcher, base: str) -> list[str]:
 
 
 def _review_alias(result: MatchResult) -> bool:
-    return result.matched and result.method == "alias" and "could be" in (result.note or "").lower()
+    return result.matched and result.method == "alias" and result.review
 
 
 def needs_context(result: MatchResult, as_written: str, matcher: CouncilMatcher) -> list[str]:

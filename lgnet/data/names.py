@@ -43,6 +43,9 @@ ALIASES_FILE = paths.DATA / "aliases.csv"
 ALIAS_COLUMNS = ["alias", "code", "valid_from_year", "valid_to_year", "status", "note"]
 # Optional: "|"-separated partnership ids of the documented sample an alias is scoped to (blank = everywhere).
 ALIAS_SCOPE_COLUMN = "partnership_ids"
+# Optional: "yes" where the alias may mean another council elsewhere ("Kingston": upon Thames or upon Hull), so
+# each record's other members decide it (lgnet.data.name_context); blank = the alias's code, always.
+ALIAS_REVIEW_COLUMN = "review"
 ALIAS_STATUSES = ("council", "not_a_council", "not_existing_in_year", "non_english")
 STATUSES = ("matched", "unmatched", "ambiguous", "not_existing_in_year", "non_english", "not_a_council")
 
@@ -232,7 +235,9 @@ def load_aliases(path: Path | str | None = None) -> pd.DataFrame:
     ``partnership_ids``: "|"-separated ids of the documented sample the alias is scoped to (a short form
     such as "WCC" that means Warwickshire in one record and could mean Westminster elsewhere); blank =
     everywhere. A scoped alias applies only when the matcher is given one of those ids
-    (``CouncilMatcher.match(text, partnership_id=...)``), never to a name matched without one.
+    (``CouncilMatcher.match(text, partnership_id=...)``), never to a name matched without one; optional
+    ``review``: "yes" where the alias may mean another council elsewhere, so that each record's other
+    members decide it (``lgnet.data.name_context``). Messages about a row name this file and its line.
     """
     path = Path(path) if path is not None else ALIASES_FILE
     table = pd.read_csv(path, dtype=str, keep_default_na=False)
@@ -255,12 +260,20 @@ def load_aliases(path: Path | str | None = None) -> pd.DataFrame:
         for col in ("valid_from_year", "valid_to_year"):
             if row[col].strip() and not row[col].strip().isdigit():
                 problems.append(f"{path}, line {line}: {col} {row[col]!r} is not a year")
+        review = str(row.get(ALIAS_REVIEW_COLUMN, "")).strip()
+        if review and review.lower() != "yes":
+            problems.append(f"{path}, line {line}: {ALIAS_REVIEW_COLUMN} {review!r} must be 'yes' or blank "
+                            "(yes: the record's other members decide which council the alias means)")
     if problems:
         raise AliasTableError("\n".join(problems))
     if ALIAS_SCOPE_COLUMN not in table.columns:
         table[ALIAS_SCOPE_COLUMN] = ""
     table["scope"] = [frozenset(i.strip() for i in str(v).split("|") if i.strip())
                       for v in table[ALIAS_SCOPE_COLUMN]]
+    if ALIAS_REVIEW_COLUMN not in table.columns:
+        table[ALIAS_REVIEW_COLUMN] = ""
+    table["needs_review"] = table[ALIAS_REVIEW_COLUMN].str.strip().str.lower().eq("yes")
+    table["source"] = _shown_path(path)
     table["key"] = table["alias"].map(normalise)
     duplicated = table[table.duplicated(["key", "valid_from_year", "valid_to_year", ALIAS_SCOPE_COLUMN],
                                         keep=False)]
@@ -273,6 +286,14 @@ def load_aliases(path: Path | str | None = None) -> pd.DataFrame:
         table[col] = pd.to_numeric(table[col].replace("", pd.NA)).astype("Int64")
     table["line"] = table.index + 2
     return table
+
+
+def _shown_path(path: Path) -> str:
+    """The project's own table as data/aliases.csv; an analyst's as they gave it."""
+    try:
+        return Path(path).resolve().relative_to(paths.ROOT.resolve()).as_posix()
+    except ValueError:
+        return str(path)
 
 
 # --- matching ----------------------------------------------------------------------------------------
@@ -296,6 +317,7 @@ class MatchResult:
     candidates: tuple[tuple[str, str], ...] = ()
     message: str = ""
     note: str = ""
+    review: bool = False  # an alias marked for review: the record's other members decide it
 
     @property
     def matched(self) -> bool:
@@ -484,18 +506,20 @@ class CouncilMatcher:
             if (not pd.isna(lo) and self.year < lo) or (not pd.isna(hi) and self.year > hi):
                 continue
             status, code, note = row["status"], row["code"].strip().upper(), row["note"]
+            where = f"{row.get('source', 'data/aliases.csv')} (line {row['line']})"
+            review = bool(row.get("needs_review", False))
             if status == "council":
                 if code in self.names:
-                    return MatchResult(query, "matched", code, self.names[code], "alias", note=note)
+                    return MatchResult(query, "matched", code, self.names[code], "alias", note=note, review=review)
                 other = self._match_code(code)
                 if other.matched:
-                    return MatchResult(query, "matched", other.code, other.name, "alias", note=note)
+                    return MatchResult(query, "matched", other.code, other.name, "alias", note=note, review=review)
                 return MatchResult(
                     query, "not_existing_in_year", code=code, method="alias", note=note,
-                    message=f"data/aliases.csv (line {row['line']}) maps it to {code}, not a council in {self.year}: {note}",
+                    message=f"{where} maps it to {code}, not a council in {self.year}: {note}",
                 )
             return MatchResult(query, status, code=code or None, method="alias", note=note,
-                               message=f"data/aliases.csv (line {row['line']}): {note}")
+                               message=f"{where}: {note}")
         return None
 
     def _match_name(self, query: str) -> MatchResult | None:

@@ -48,3 +48,46 @@ def test_one_string_decided_two_ways_is_listed_twice(raw_data, tmp_path, capsys)
     assert rc == 0
     assert "'Newcastle' -> Newcastle-under-Lyme (E07000195) by context, 1x" in out
     assert "'Newcastle' -> Newcastle upon Tyne (E08000021) by context, 1x" in out
+
+
+ALIAS_HEADER = "alias,code,valid_from_year,valid_to_year,status,note,review\n"
+
+
+def _check_with_aliases(tmp_path, capsys, rows: list[str], alias_rows: list[str]) -> tuple[int, str]:
+    a = tmp_path / "my_aliases.csv"
+    a.write_text(ALIAS_HEADER + "\n".join(alias_rows) + "\n", encoding="utf-8")
+    f = tmp_path / "p.csv"
+    f.write_text("Partnership,Nature,Function,Members\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    rc = main(["check", str(f), "--year", "2017", "--aliases", str(a)])
+    cap = capsys.readouterr()
+    return rc, cap.out + cap.err
+
+
+def test_the_review_column_not_the_note_decides_whether_context_is_asked(raw_data, tmp_path, capsys):
+    """An alias is decided by the record's other members when its `review` column says yes, whatever its note
+    says; an analyst's alias without it is taken as written (their table wins)."""
+    rc, out = _check_with_aliases(
+        tmp_path, capsys, ['A,frontline,waste,"Kingston; Camden"'],
+        ['Kingston,E06000010,,,council,"Could be Thames or Hull by name; in our list it is always Hull",'])
+    assert rc == 0
+    assert "'Kingston' -> Kingston upon Hull (E06000010)" in out and "by context" not in out
+    rc, out = _check_with_aliases(
+        tmp_path, capsys, ['A,frontline,waste,"Newcastle; Stafford Borough Council; Cannock Chase"'],
+        ["Newcastle,E08000021,,,council,Our short form,yes"])
+    assert rc == 0
+    assert "'Newcastle' -> Newcastle-under-Lyme (E07000195) by context" in out
+
+
+def test_a_message_from_an_analysts_alias_names_their_file(raw_data, tmp_path, capsys):
+    rc, out = _check_with_aliases(
+        tmp_path, capsys, ['A,frontline,waste,"Town Hall Services Ltd; Camden; Islington"'],
+        ["Town Hall Services Ltd,,,,not_a_council,a company that runs services for councils,"])
+    assert "my_aliases.csv (line 2)" in out
+    assert "data/aliases.csv" not in out
+
+
+def test_a_review_value_other_than_yes_is_an_error_naming_the_line(raw_data, tmp_path, capsys):
+    rc, out = _check_with_aliases(tmp_path, capsys, ['A,frontline,waste,"Camden; Islington"'],
+                                  ["Kingston,E09000021,,,council,note,maybe"])
+    assert rc == 2
+    assert "my_aliases.csv, line 2" in out and "'maybe'" in out and "yes" in out
