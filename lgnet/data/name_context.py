@@ -21,6 +21,7 @@ from dataclasses import replace
 import pandas as pd
 
 from lgnet.data.names import CouncilMatcher, MatchResult, light_normalise, normalise
+from lgnet.data.partnership_data import RecordWarning
 
 __all__ = ["resolve_in_context", "needs_context"]
 
@@ -142,9 +143,10 @@ def resolve_in_context(entries: list[dict], matcher: CouncilMatcher, warnings: l
         narrowed, why = _by_name_or_designation(matcher, _QUALIFIER.sub(r"\g<base>", e["as_written"]), codes)
         if len(narrowed) == 1:
             code = narrowed[0]
-            warnings.append(f"{where}: {e['as_written']!r} read as {matcher.names[code]} ({code}), not "
-                            + ", ".join(matcher.names[c] for c in codes if c != code)
-                            + f": the name as written {why}")
+            warnings.append(RecordWarning(
+                f"{where}: {e['as_written']!r} read as {matcher.names[code]} ({code}), not "
+                + ", ".join(matcher.names[c] for c in codes if c != code) + f": the name as written {why}",
+                e["partnership_id"]))
             out.append({**e, "result": MatchResult(e["as_written"], "matched", code, matcher.names[code],
                                                    "designation", note=f"the name as written {why}")})
             continue
@@ -156,8 +158,8 @@ def resolve_in_context(entries: list[dict], matcher: CouncilMatcher, warnings: l
             fitting = [c for c in codes if words and all(f" {w}" in _blob(matcher, c) for w in words)]
             if len(fitting) == 1:
                 code = fitting[0]
-                warnings.append(f"{where}: {e['as_written']!r} read as {names[code]} ({code}) from the qualifier "
-                                f"{qualifier.group('qualifier')!r}")
+                warnings.append(RecordWarning(f"{where}: {e['as_written']!r} read as {names[code]} ({code}) from "
+                                              f"the qualifier {qualifier.group('qualifier')!r}", e["partnership_id"]))
                 out.append({**e, "result": MatchResult(e["as_written"], "matched", code, names[code], "qualifier",
                                                        note=f"decided by the qualifier written")})
                 continue
@@ -186,9 +188,10 @@ def resolve_in_context(entries: list[dict], matcher: CouncilMatcher, warnings: l
             else:
                 near = [o.name for o in others if _place(matcher, o.code)[1] == region]
                 reason = f"are in its region, {region} ({', '.join(near)})"
-            warnings.append(f"{where}: {e['as_written']!r} in partnership {e['partnership_id']} read as "
-                            f"{names[code]} ({code}), not " + ", ".join(names[c] for c in codes if c != code)
-                            + f": the record's other members {reason}")
+            warnings.append(RecordWarning(
+                f"{where}: {e['as_written']!r} in partnership {e['partnership_id']} read as {names[code]} ({code}), "
+                "not " + ", ".join(names[c] for c in codes if c != code) + f": the record's other members {reason}",
+                e["partnership_id"]))
             out.append({**e, "result": MatchResult(e["as_written"], "matched", code, names[code], "context",
                                                    note="decided by the record's other members")})
         else:

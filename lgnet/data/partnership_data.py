@@ -9,6 +9,27 @@ import pandas as pd
 NATURES = ("frontline", "administrative", "mixed")
 
 
+class RecordWarning(str):
+    """A warning's text that concerns one partnership record: the record is carried with it, so that a subset
+    of the partnerships (an evidence set) keeps the warnings about its own records only."""
+
+    partnership_id: str | None
+
+    def __new__(cls, text: str, partnership_id: str | None = None):
+        obj = super().__new__(cls, text)
+        obj.partnership_id = partnership_id or None
+        return obj
+
+    def __reduce__(self):
+        return (RecordWarning, (str(self), self.partnership_id))
+
+
+def concerns(warning: str, partnership_ids) -> bool:
+    """Whether a warning belongs with these partnerships: it concerns one of them, or no record in particular."""
+    pid = getattr(warning, "partnership_id", None)
+    return pid is None or pid in partnership_ids
+
+
 @dataclass
 class PartnershipData:
     """Partnerships and their member councils for one dataset year.

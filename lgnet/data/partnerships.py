@@ -49,7 +49,7 @@ from lgnet.data.errors import LgnetError
 from lgnet.data.evidence_sets import DEFAULT_SET, EVIDENCE_SETS, evidence_set, is_documented
 from lgnet.data.names import AliasTableError, CouncilMatcher, MatchResult, load_aliases, load_registry
 from lgnet.data.name_context import resolve_in_context
-from lgnet.data.partnership_data import NATURES, PartnershipData
+from lgnet.data.partnership_data import NATURES, PartnershipData, RecordWarning, concerns
 from lgnet.data.readers import read_table, sheet_names
 
 __all__ = [
@@ -378,8 +378,8 @@ def _partnership_rows(file: str, table: pd.DataFrame, cols: dict[str, str], ctx:
             mapped[(raw_nature, nature)] += 1
         function = _text(rec[cols["function"]])
         if not function:
-            ctx.warnings.append(f"{file}, row {row}: partnership {pid or '?'} has no function: "
-                                f"recorded as {UNSPECIFIED_FUNCTION!r}")
+            ctx.warnings.append(RecordWarning(f"{file}, row {row}: partnership {pid or '?'} has no function: "
+                                              f"recorded as {UNSPECIFIED_FUNCTION!r}", pid))
             function = UNSPECIFIED_FUNCTION
         extra = {c: rec[c] for c in table.columns if c not in standard}
         rows.append({"partnership_id": pid, "name": name, "nature": nature, "function": function,
@@ -418,8 +418,9 @@ def _match_memberships(entries: list[dict], ctx: _Context) -> tuple[pd.DataFrame
                                "status": r.status, "reason": r.message, "file": e["file"], "row": e["row"]})
             label = {"not_existing_in_year": f"not a council in {ctx.year}",
                      "non_english": "not an English council", "not_a_council": "not a council"}[r.status]
-            ctx.warnings.append(f"{e['file']}, row {e['row']}: {e['as_written']!r} in partnership "
-                                f"{e['partnership_id']} excluded: {label}: {r.message}")
+            ctx.warnings.append(RecordWarning(f"{e['file']}, row {e['row']}: {e['as_written']!r} in partnership "
+                                              f"{e['partnership_id']} excluded: {label}: {r.message}",
+                                              e["partnership_id"]))
     memberships = pd.DataFrame(members, columns=["partnership_id", "code", "council_name_as_written", "_file", "_row"])
     return memberships, exclusions, sorted(mapping.values(), key=lambda m: m["as_written"].lower())
 
@@ -447,9 +448,10 @@ def _finish(source: str, partnerships: pd.DataFrame, memberships: pd.DataFrame, 
         duplicates.append({"partnership_id": m["partnership_id"], "code": m["code"],
                            "as_written": m["council_name_as_written"], "row": int(m["_row"]),
                            "first_row": int(first["_row"])})
-        ctx.warnings.append(f"{m['_file']}, row {int(m['_row'])}: {_text(m['council_name_as_written']) or m['code']!r} "
-                            f"is listed twice in partnership {m['partnership_id']} (first at row "
-                            f"{int(first['_row'])}, same council {m['code']}): counted once")
+        ctx.warnings.append(RecordWarning(
+            f"{m['_file']}, row {int(m['_row'])}: {_text(m['council_name_as_written']) or m['code']!r} is listed "
+            f"twice in partnership {m['partnership_id']} (first at row {int(first['_row'])}, same council "
+            f"{m['code']}): counted once", m["partnership_id"]))
     memberships = memberships[~duplicated]
 
     sizes = memberships.groupby("partnership_id").size()
@@ -457,9 +459,11 @@ def _finish(source: str, partnerships: pd.DataFrame, memberships: pd.DataFrame, 
     for p in partnerships.loc[(n_members <= 1).to_numpy(), ["partnership_id", "name"]].to_dict("records"):
         n = int(sizes.get(p["partnership_id"], 0))
         if n == 0:
-            ctx.warnings.append(f"partnership {p['partnership_id']} ({p['name']}) has no member council")
+            ctx.warnings.append(RecordWarning(f"partnership {p['partnership_id']} ({p['name']}) has no member council",
+                                              p["partnership_id"]))
         elif n == 1:
-            ctx.warnings.append(f"partnership {p['partnership_id']} ({p['name']}) has only one member council")
+            ctx.warnings.append(RecordWarning(f"partnership {p['partnership_id']} ({p['name']}) has only one member "
+                                              "council", p["partnership_id"]))
 
     by_method = Counter(m["method"] for m in mappings for _ in range(m["count"]))
     meta = {
@@ -792,14 +796,16 @@ def _read_documented_all(year: int, **kwargs) -> tuple[PartnershipData, pd.DataF
             item["category"] = category[item["partnership_id"]]
         gone = {c["partnership_id"] for c in report["collapsed"]}
         for c in report["collapsed"]:
-            meta["warnings"].append(
+            meta["warnings"].append(RecordWarning(
                 f"partnership {c['partnership_id']} set aside for {year}: all its {DOCUMENTED_YEAR} members ("
-                + ", ".join(n for _, n in c["from"]) + f") became one council, {c['council']} ({c['code']})")
+                + ", ".join(n for _, n in c["from"]) + f") became one council, {c['council']} ({c['code']})",
+                c["partnership_id"]))
         for m in report["merged"]:
             if m["partnership_id"] not in gone:
-                meta["warnings"].append(
+                meta["warnings"].append(RecordWarning(
                     f"partnership {m['partnership_id']}: " + ", ".join(n for _, n in m["from"])
-                    + f" became one council in {year}, {m['council']} ({m['code']}): counted once")
+                    + f" became one council in {year}, {m['council']} ({m['code']}): counted once",
+                    m["partnership_id"]))
         full.partnerships = full.partnerships[~full.partnerships["partnership_id"].isin(gone)].reset_index(drop=True)
         full.memberships = memberships[~memberships["partnership_id"].isin(gone)].reset_index(drop=True)
         full.year = year
@@ -835,9 +841,8 @@ def _select_set(full: PartnershipData, name: str, councils_y: pd.DataFrame) -> P
             f"registry ({carried['moved']} of {carried['memberships_2017']} memberships moved; "
             f"{len(carried['collapsed'])} partnership(s) whose members all became one council set aside). "
             f"They are not a record of partnerships in {full.year}.")
-    # warnings that name a partnership are kept for the partnerships of this set only
-    meta["warnings"] = [w for w in full.meta["warnings"]
-                        if not re.match(r"partnership (\S+?)[ :]", w) or re.match(r"partnership (\S+?)[ :]", w).group(1) in ids]
+    # warnings about one record are kept for the partnerships of this set only
+    meta["warnings"] = [w for w in full.meta["warnings"] if concerns(w, ids)]
     n_councils = int(memberships["code"].nunique())
     meta["evidence_set"] = {
         "name": spec.name, "label": spec.label, "description": spec.description,

@@ -334,7 +334,8 @@ def _count_model(y: np.ndarray, X: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
     dispersion is at the boundary (no evidence of overdispersion: the boundary-corrected likelihood-ratio test
     of alpha = 0 has p >= ``DISPERSION_ALPHA``) or it cannot be fitted, a Poisson regression with robust
     (sandwich) standard errors. ``fit["family"]`` names the model used, ``fit["fallback"]`` why the Poisson was
-    used ('' otherwise), ``fit["dispersion"]`` is the Poisson fit's Pearson chi-squared / df.
+    used ('' otherwise), ``fit["dispersion"]`` is the Poisson fit's Pearson chi-squared / df, ``fit["se_type"]``
+    says which standard errors the table holds ("robust" for the Poisson's sandwich, "model-based" otherwise).
 
     No warning escapes: every warning of the fit (and of the lazily computed standard errors) is recorded in
     the fit's ``warnings`` for the page to show as a note."""
@@ -383,7 +384,7 @@ def _count_model_fit(y: np.ndarray, X: pd.DataFrame) -> tuple[pd.DataFrame, dict
     try:
         pois = sm.GLM(y, X, family=sm.families.Poisson()).fit(cov_type="HC0")
     except (np.linalg.LinAlgError, ValueError) as exc:
-        return None, {"converged": False, "warnings": f"Poisson: {exc}", "family": "", "fallback": ""}
+        return None, {"converged": False, "warnings": f"Poisson: {exc}", "family": "", "fallback": "", "se_type": ""}
     dispersion = float(pois.pearson_chi2 / pois.df_resid) if pois.df_resid > 0 else float("nan")
     nb, caught = _negative_binomial(y, X)
     alpha = float(np.asarray(nb.params)[-1]) if nb is not None else float("nan")
@@ -403,7 +404,7 @@ def _count_model_fit(y: np.ndarray, X: pd.DataFrame) -> tuple[pd.DataFrame, dict
                               "se": np.asarray(pois.bse, dtype=float), "p": np.asarray(pois.pvalues, dtype=float)})
         table["irr"] = np.exp(table["estimate"])
         llnull = float(pois.llnull)
-        fit = {**common, "family": "Poisson", "llf": float(pois.llf), "llnull": llnull,
+        fit = {**common, "family": "Poisson", "se_type": "robust", "llf": float(pois.llf), "llnull": llnull,
                "mcfadden_r2": float(1 - pois.llf / llnull), "aic": float(pois.aic), "converged": _finite(pois),
                "warnings": ""}
         return table, fit
@@ -411,7 +412,8 @@ def _count_model_fit(y: np.ndarray, X: pd.DataFrame) -> tuple[pd.DataFrame, dict
     table = pd.DataFrame({"term": names + ["alpha"], "estimate": params, "se": np.asarray(nb.bse),
                           "p": np.asarray(nb.pvalues)})
     table["irr"] = np.where(table["term"] == "alpha", np.nan, np.exp(table["estimate"]))
-    fit = {**common, "family": "negative binomial", "llf": float(nb.llf), "llnull": float(nb.llnull),
+    fit = {**common, "family": "negative binomial", "se_type": "model-based", "llf": float(nb.llf),
+           "llnull": float(nb.llnull),
            "mcfadden_r2": float(1 - nb.llf / nb.llnull), "aic": float(nb.aic), "converged": True,
            "warnings": "; ".join(caught)}
     return table, fit

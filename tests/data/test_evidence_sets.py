@@ -198,3 +198,23 @@ def test_cli_check_later_year_lists_what_was_set_aside(capsys):
     assert "drawn on the councils of 2023" in out and "set aside: P034 (Somerset)" in out
     assert main(["check", "documented", "--year", "2016"]) == 2
     assert "invent partnerships" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("year", [2017, 2023])
+def test_each_set_warns_only_about_its_own_partnerships(sets_2017, sets_2023, year):
+    """A warning about one record (a name decided by context, a merged council ...) is shown with the sets that
+    hold that record only: the record it concerns is carried with the warning, not read back from its text."""
+    import re
+
+    sets = sets_2017 if year == 2017 else sets_2023
+    all_ids = set(sets["documented-all"].partnerships["partnership_id"])
+    for name, data in sets.items():
+        ids = set(data.partnerships["partnership_id"]) | {c["partnership_id"] for c in
+                                                          (data.meta.get("carried") or {}).get("collapsed", [])}
+        for w in data.meta["warnings"]:
+            named = set(re.findall(r"partnership ([A-Z]\d{3})\b", w)) & all_ids
+            assert named <= ids, f"{name} {year}: {w}"
+            assert getattr(w, "partnership_id", None) in ids | {None}
+    strict = sets["documented-strict"].meta["warnings"]
+    assert not any("P142" in w for w in strict)  # 'Kingston Council' in P142 (a proposal): not a strict record
+    assert any("P142" in w for w in sets["documented"].meta["warnings"])

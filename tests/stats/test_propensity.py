@@ -241,7 +241,7 @@ def _count_design(n=300, seed=3, overdispersed=False):
 def test_count_model_falls_back_to_poisson_when_dispersion_is_at_its_boundary():
     y, X = _count_design()
     table, fit = prop._count_model(y, X)
-    assert fit["family"] == "Poisson" and fit["converged"]
+    assert fit["family"] == "Poisson" and fit["converged"] and fit["se_type"] == "robust"
     assert "alpha" not in set(table["term"])
     assert np.isfinite(table["estimate"]).all() and np.isfinite(table["se"]).all()
     assert 0.5 < fit["dispersion"] < 1.5 and "boundary" in fit["fallback"]
@@ -251,7 +251,7 @@ def test_count_model_falls_back_to_poisson_when_dispersion_is_at_its_boundary():
 def test_count_model_keeps_the_negative_binomial_when_counts_are_overdispersed():
     y, X = _count_design(overdispersed=True)
     table, fit = prop._count_model(y, X)
-    assert fit["family"] == "negative binomial" and fit["fallback"] == ""
+    assert fit["family"] == "negative binomial" and fit["fallback"] == "" and fit["se_type"] == "model-based"
     assert table.set_index("term").loc["alpha", "estimate"] > 0.3 and fit["dispersion"] > 1.5
 
 

@@ -229,8 +229,7 @@ def propensity_count_model(run: Run, dataset: str | None = None) -> pd.DataFrame
                                        index=pd.Index(["combined"], name="model")),
                           f"Fitting messages: {warn}" if warn else "")
     table = pd.DataFrame({"term": c["term"], "estimate": [sig3(v) for v in c["estimate"]],
-                          "standard error" + (" (robust)" if "robust" in str(info.get("cov_type", "")).lower()
-                                              or family.lower().startswith("poisson") else ""):
+                          "standard error" + (" (robust)" if info.get("se_type") == "robust" else ""):
                               [sig3(v) for v in c["se"]],
                           "p": [p_cell(p) for p in c["p"]],
                           "IRR": [sig3(v) if pd.notna(v) else "–" for v in c["irr"]]}).set_index("term")
