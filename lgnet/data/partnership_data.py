@@ -24,6 +24,15 @@ class RecordWarning(str):
         return (RecordWarning, (str(self), self.partnership_id))
 
 
+def participation(memberships: pd.DataFrame, councils_in_year: int) -> dict:
+    """The one definition of participation: councils in at least one partnership (distinct member codes),
+    the year's councils, and the share. Every count of participation (``lgnet check``, the evidence sets, the
+    book's dataset notes) comes from here; ``lgnet.stats.network.describe`` counts the same from the network."""
+    councils = int(memberships["code"].nunique()) if len(memberships) else 0
+    n = int(councils_in_year)
+    return {"councils": councils, "councils_in_year": n, "participation": councils / n if n else float("nan")}
+
+
 def concerns(warning: str, partnership_ids) -> bool:
     """Whether a warning belongs with these partnerships: it concerns one of them, or no record in particular."""
     pid = getattr(warning, "partnership_id", None)

@@ -49,7 +49,7 @@ from lgnet.data.errors import LgnetError
 from lgnet.data.evidence_sets import DEFAULT_SET, EVIDENCE_SETS, evidence_set, is_documented
 from lgnet.data.names import AliasTableError, CouncilMatcher, MatchResult, load_aliases, load_registry
 from lgnet.data.name_context import resolve_in_context
-from lgnet.data.partnership_data import NATURES, PartnershipData, RecordWarning, concerns
+from lgnet.data.partnership_data import NATURES, PartnershipData, RecordWarning, concerns, participation
 from lgnet.data.readers import read_table, sheet_names
 
 __all__ = [
@@ -843,13 +843,11 @@ def _select_set(full: PartnershipData, name: str, councils_y: pd.DataFrame) -> P
             f"They are not a record of partnerships in {full.year}.")
     # warnings about one record are kept for the partnerships of this set only
     meta["warnings"] = [w for w in full.meta["warnings"] if concerns(w, ids)]
-    n_councils = int(memberships["code"].nunique())
     meta["evidence_set"] = {
         "name": spec.name, "label": spec.label, "description": spec.description,
         "categories": list(spec.categories),
         "partnerships": len(partnerships), "memberships": len(memberships),
-        "councils": n_councils, "councils_in_year": len(councils_y),
-        "participation": n_councils / len(councils_y) if len(councils_y) else float("nan"),
+        **participation(memberships, len(councils_y)),
     }
     meta["provenance"] = (
         f"{len(partnerships)} real inter-council arrangements c. {DOCUMENTED_YEAR} ({spec.label}: "
@@ -926,7 +924,7 @@ def summarise(data: PartnershipData, councils: pd.DataFrame | None = None) -> di
         from lgnet.data.councils import council_table
 
         councils = council_table(data.year)
-    distinct = data.memberships["code"].nunique()
+    share = participation(data.memberships, len(councils))
     written = data.memberships["council_name_as_written"].dropna().nunique()
     return {
         "year": data.year,
@@ -934,9 +932,9 @@ def summarise(data: PartnershipData, councils: pd.DataFrame | None = None) -> di
         "partnerships": len(data.partnerships),
         "memberships": len(data.memberships),
         "distinct_names_as_written": int(written),
-        "councils_matched": int(distinct),
-        "councils_in_year": len(councils),
-        "participation": distinct / len(councils) if len(councils) else float("nan"),
+        "councils_matched": share["councils"],
+        "councils_in_year": share["councils_in_year"],
+        "participation": share["participation"],
         "natures": {n: int((data.partnerships["nature"] == n).sum()) for n in NATURES},
         "functions": data.partnerships["function"].value_counts().to_dict(),
         "members_per_partnership": data.memberships.groupby("partnership_id").size().describe().to_dict(),

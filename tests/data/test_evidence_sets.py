@@ -218,3 +218,17 @@ def test_each_set_warns_only_about_its_own_partnerships(sets_2017, sets_2023, ye
     strict = sets["documented-strict"].meta["warnings"]
     assert not any("P142" in w for w in strict)  # 'Kingston Council' in P142 (a proposal): not a strict record
     assert any("P142" in w for w in sets["documented"].meta["warnings"])
+
+
+def test_participation_is_counted_the_same_everywhere(sets_2017):
+    """The evidence set's counts, `lgnet check`'s summary and the network's descriptives agree on participation
+    (the first two share lgnet.data.partnership_data.participation; the network counts it from its degrees)."""
+    from lgnet.data.councils import council_table
+    from lgnet.data.partnerships import summarise
+    from lgnet.stats.network import describe
+
+    councils = council_table(2017)
+    for name, data in sets_2017.items():
+        e, s, d = data.meta["evidence_set"], summarise(data, councils), describe(data, councils)
+        assert e["councils"] == s["councils_matched"] == d["participants"], name
+        assert e["participation"] == s["participation"] == pytest.approx(d["participation"], abs=1e-12), name

@@ -8,6 +8,7 @@ from pathlib import Path
 from lgnet.book.chapters import data
 from lgnet.book.chapters.display import ARTICLE, num, pct
 from lgnet.book.chapters.run import Run, coverage
+from lgnet.data.partnership_data import participation
 from lgnet.data.partnerships import DOCUMENTED_YEAR
 
 #: The article's participation (over 97% of councils in at least one partnership).
@@ -38,15 +39,11 @@ def dataset_counts(run: Run) -> dict:
     partnerships, memberships, councils (in at least one partnership), councils_in_year, participation."""
     pdata = data.partnership_data(run)
     meta = dict(pdata.meta.get("evidence_set") or {})
-    if {"partnerships", "memberships", "councils", "councils_in_year"} <= set(meta):
-        counts = {k: meta[k] for k in ("partnerships", "memberships", "councils", "councils_in_year")}
-    else:
-        n_year = len(data.council_table(run))
-        counts = {"partnerships": len(pdata.partnerships), "memberships": len(pdata.memberships),
-                  "councils": int(pdata.memberships["code"].nunique()), "councils_in_year": n_year}
-    n = counts["councils_in_year"]
-    counts["participation"] = counts["councils"] / n if n else float("nan")
-    return counts
+    keys = ("partnerships", "memberships", "councils", "councils_in_year", "participation")
+    if set(keys) <= set(meta):
+        return {k: meta[k] for k in keys}
+    return {"partnerships": len(pdata.partnerships), "memberships": len(pdata.memberships),
+            **participation(pdata.memberships, len(data.council_table(run)))}
 
 
 def counts_sentence(counts: dict, year: int) -> str:
