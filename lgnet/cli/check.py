@@ -144,6 +144,16 @@ def user_aliases(path):
     return pd.concat([own, project], ignore_index=True)
 
 
+def warnings_block(data) -> str:
+    """The file's warnings as `lgnet check` lists them ('' when there are none): for `lgnet run` and `lgnet export`,
+    which read the same file and must not lose what reading it warned about."""
+    warnings = data.meta.get("warnings", [])
+    if not warnings:
+        return ""
+    return "\n".join([f"warnings: {len(warnings)} (reading {data.meta.get('source', data.dataset)})",
+                      *[f"  - {w}" for w in warnings]])
+
+
 def run(args) -> int:
     from lgnet.data.partnerships import (PartnershipFileError, is_documented, load_evidence_sets,
                                          load_partnerships, summarise)

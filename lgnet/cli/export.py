@@ -52,8 +52,9 @@ def add_parser(subparsers) -> None:
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from lgnet.cli.check import user_aliases
+    from lgnet.cli.check import user_aliases, warnings_block
     from lgnet.data.attributes import analysis_table
+    from lgnet.data.evidence_sets import is_documented
     from lgnet.data.partnerships import load_partnerships
     from lgnet.data.years import check_year
     from lgnet.stats.export import export
@@ -70,6 +71,10 @@ def run(args: argparse.Namespace) -> int:
         extra["aliases"] = user_aliases(args.aliases)
     seed = args.seed if args.partnerships == "simulated" else None
     pdata = load_partnerships(args.partnerships, year=args.year, seed=seed, **extra)
+    if not (args.partnerships == "simulated" or is_documented(args.partnerships)):
+        block = warnings_block(pdata)
+        if block:
+            print(block)
     files = export(pdata, analysis_table(args.year), out, args.format)
     print(f"wrote {len(files)} files into {out}:")
     for f in files:

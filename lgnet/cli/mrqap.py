@@ -2,13 +2,17 @@
 
 Each matrix is a square CSV file with the node labels in the first row and the first column.
 Rows and columns are matched by label (any order; every matrix is reordered to the response's
-row order). Undirected by default (each pair once; the matrices must be symmetric).
+row order). Undirected by default (each pair once; the matrices must be symmetric). The diagonal is never
+used: its cells may be empty or '-'.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
+import itertools
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -32,8 +36,10 @@ def read_matrix_csv(path: str | Path) -> pd.DataFrame:
 
     Fast path: pandas' own CSV and numeric parsing (labels kept as text). Only when that finds a cell
     that is not a finite number, or labels that do not fit, does the slow path read every cell as text
-    to say where. Raises MatrixFileError naming the file for: unreadable file, duplicate labels, row and
-    column labels that differ, and cells that are empty or not numeric (with row label, column label, value).
+    to say where. Raises MatrixFileError naming the file for: unreadable file (with what to do when it is
+    ';'- or tab-separated, uses decimal commas or is UTF-16), duplicate labels, row and column labels that differ,
+    and cells off the diagonal that are empty or not numeric (with row label, column label, value). The diagonal
+    is never used by the model: empty, '-' or other non-numeric diagonal cells read as 0.
     """
     path = Path(path)
     if not path.is_file():
@@ -52,11 +58,26 @@ def read_matrix_csv(path: str | Path) -> pd.DataFrame:
                 if not fast.columns.equals(fast.index):  # columns in another order than the rows
                     values = values[:, fast.columns.get_indexer(fast.index)]
                 return pd.DataFrame(values, index=fast.index, columns=fast.index, copy=False)
+            # only once the check above failed: empty cells (NaN) on the diagonal alone are fine, the model
+            # never uses the diagonal; anything else goes to the slow path, which says where
+            if not fast.columns.equals(fast.index):
+                values = values[:, fast.columns.get_indexer(fast.index)]
+            diagonal = np.eye(values.shape[0], dtype=bool)
+            if np.isfinite(values[~diagonal]).all():
+                values = np.where(diagonal & ~np.isfinite(values), 0.0, values)  # values may be a read-only view
+                return pd.DataFrame(values, index=fast.index, columns=fast.index, copy=False)
     return _read_matrix_csv_slow(path)
 
 
 def _read_matrix_csv_slow(path: Path) -> pd.DataFrame:
-    """Every cell as text, checked one by one: the path that locates what is wrong in a matrix file."""
+    """Every cell as text, checked one by one: the path that locates what is wrong in a matrix file.
+
+    Also says when the file is in another CSV dialect (';' or tab separated, decimal commas, UTF-16), and
+    ignores the diagonal (never used by the model): an empty or non-numeric diagonal cell reads as 0.
+    """
+    dialect = _other_dialect(path)
+    if dialect:
+        raise MatrixFileError(f"{path}: {dialect}")
     try:
         raw = pd.read_csv(path, index_col=0, dtype=str, keep_default_na=False, skipinitialspace=True)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
@@ -79,20 +100,79 @@ def _read_matrix_csv_slow(path: Path) -> pd.DataFrame:
         raise MatrixFileError(msg + ". Put the node labels in the first row and the first column.")
     raw = raw.loc[:, list(raw.index)]
     values = raw.apply(lambda col: pd.to_numeric(col.str.strip(), errors="coerce")).astype(float)
-    bad = values.isna().to_numpy()
+    arr = values.to_numpy()  # a view: the diagonal is set in place below
+    diag = np.eye(arr.shape[0], dtype=bool)
+    bad = np.isnan(arr) & ~diag  # the diagonal is never used: empty, '-' or text there is fine
     if bad.any():
         i, j = np.argwhere(bad)[0]
         val = raw.iat[i, j]
         kind = "empty" if str(val).strip() == "" else "not numeric"
+        hint = (" (a decimal comma? write it with '.')" if re.fullmatch(r"\s*[-+]?\d*,\d+\s*", str(val)) else "")
         raise MatrixFileError(
-            f"{path}: cell at row {raw.index[i]!r}, column {raw.columns[j]!r} is {kind} (value {val!r}); "
-            f"{int(bad.sum())} such cell(s) in all. Every cell must be a number (use 0 for no tie)."
+            f"{path}: cell at row {raw.index[i]!r}, column {raw.columns[j]!r} is {kind} (value {val!r}){hint}; "
+            f"{int(bad.sum())} such cell(s) in all. Every cell off the diagonal must be a number (use 0 for no tie)."
         )
-    if not np.isfinite(values.to_numpy()).all():
-        i, j = np.argwhere(~np.isfinite(values.to_numpy()))[0]
+    infinite = ~np.isfinite(arr) & ~diag
+    if infinite.any():
+        i, j = np.argwhere(infinite)[0]
         raise MatrixFileError(f"{path}: cell at row {raw.index[i]!r}, column {raw.columns[j]!r} is not finite "
-                              f"({raw.iat[i, j]!r}); every cell must be a finite number")
+                              f"({raw.iat[i, j]!r}); every cell off the diagonal must be a finite number")
+    if not np.isfinite(arr[diag]).all():
+        values = pd.DataFrame(np.where(diag & ~np.isfinite(arr), 0.0, arr), index=values.index, columns=values.columns)
     return values
+
+
+_DELIMITER_NAMES = {";": "';'", "\t": "tabs"}
+_DECIMAL_COMMA = re.compile(r"\s*[-+]?\d*,\d+(?:[eE][-+]?\d+)?\s*")
+
+
+def _other_dialect(path: Path, max_lines: int = 200) -> str | None:
+    """What to say when the file is not comma-separated UTF-8 text but ';'- or tab-separated (as Excel saves
+    'CSV' where the decimal mark is a comma, or 'Text (Tab delimited)'), or UTF-16 ('Unicode Text'); else None.
+
+    A delimiter fits when the first lines split into the same number (> 1) of fields and every row label
+    is among the header's labels. Only the slow path calls this: valid files never pay for it.
+    """
+    try:
+        with open(path, "rb") as fh:
+            start = fh.read(4)
+        if start[:2] in (b"\xff\xfe", b"\xfe\xff"):
+            return ("the file is UTF-16 text (as Excel's 'Unicode Text' saves it); save it as 'CSV UTF-8 (Comma "
+                    "delimited)' instead: comma-separated, '.' decimals")
+        with open(path, encoding="utf-8-sig", errors="replace", newline="") as fh:
+            lines = [line for line in itertools.islice(fh, max_lines) if line.strip()]
+    except OSError:
+        return None
+    if not lines:
+        return None
+
+    def split(delim, some):
+        return [[c.strip() for c in row] for row in csv.reader(some, delimiter=delim)]
+
+    def fits(rows):
+        widths = {len(r) for r in rows}
+        return len(widths) == 1 and widths.pop() > 1 and all(r[0] in set(rows[0][1:]) for r in rows[1:])
+
+    head, header = lines[:20], lines[0]
+    if fits(split(",", head)):
+        return None
+    for delim, name in _DELIMITER_NAMES.items():
+        rows = split(delim, head)
+        if not (fits(rows) or (delim in header and "," not in header and len(rows[0]) > 1)):
+            continue
+        rows = split(delim, lines)
+        decimal = next(((r[0], rows[0][k], c) for r in rows[1:] for k, c in enumerate(r[1:], start=1)
+                        if k < len(rows[0]) and _DECIMAL_COMMA.fullmatch(c)), None)
+        what = f"the file seems to be separated by {name}, not commas"
+        if decimal:
+            what += (f", and to use decimal commas (e.g. {decimal[2]!r} at row {decimal[0]!r}, column "
+                     f"{decimal[1]!r})")
+        sep = "'\\t'" if delim == "\t" else repr(delim)
+        convert = f"pandas.read_csv(FILE, sep={sep}" + (", decimal=','" if decimal else "") + ", index_col=0).to_csv(NEW)"
+        return (what + ". Save it as comma-separated CSV with '.' decimals (in Excel: File > Options > Advanced, "
+                "untick 'Use system separators', set the decimal separator to '.', then Save As 'CSV UTF-8 (Comma "
+                f"delimited)'), or convert it, e.g. {convert}")
+    return None
 
 
 def align(matrices: dict[str, tuple[Path, pd.DataFrame]], reference: str) -> dict[str, np.ndarray]:
@@ -142,6 +222,7 @@ def run(args: argparse.Namespace) -> int:
         mats[name] = (path, read_matrix_csv(path))
     arrays = align(mats, "y")
     y = arrays.pop("y")
+    labels = list(mats["y"][1].index)  # the rows and columns of every aligned array
     try:
         if args.logistic:
             res = qap.logistic_qap(y, arrays, permutations=args.permutations, seed=args.seed,
@@ -150,14 +231,60 @@ def run(args: argparse.Namespace) -> int:
             res = qap.mrqap(y, arrays, permutations=args.permutations, seed=args.seed,
                             directed=args.directed, quiet=args.quiet, r2_test=args.r2_test)
     except ValueError as exc:
-        raise LgnetError(_name_files(str(exc), mats)) from None
+        # qap names cells by 0-based index; an asymmetric matrix is named here by its node labels
+        # (checked only after qap refused the data, so valid runs do not pay for a second pass)
+        asymmetric = None if args.directed else _asymmetry_message({"y": y, **arrays}, mats, labels)
+        raise LgnetError(asymmetric or _name_files(str(exc), mats)) from None
     print(res.summary())
     if args.json:
         out = Path(args.json)
         out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(json.dumps(res.to_dict(), indent=2) + "\n", encoding="utf-8")
+        out.write_text(json.dumps(_strict_json(res.to_dict()), indent=2, allow_nan=False) + "\n", encoding="utf-8")
         print(f"wrote {out}")
     return 0
+
+
+def _asymmetry_message(arrays: dict[str, np.ndarray], mats: dict, labels: list) -> str | None:
+    """For the first matrix (response first) that is not symmetric, the two cells of its first unequal pair by
+    node label and value, and the count of such pairs; None if all are symmetric.
+
+    Same tolerance as lgnet.stats.qap's check (a pair differs when either cell is not close to the other).
+    """
+    for name, A in arrays.items():
+        n = A.shape[0]
+        step = max(1, 2**22 // max(n, 1))  # blocks of rows: bounded memory for large n
+        first, count = None, 0
+        for r0 in range(0, n, step):
+            a, b = A[r0 : r0 + step], A[:, r0 : r0 + step].T
+            rows = np.arange(r0, r0 + a.shape[0])[:, None]
+            bad = (np.abs(a - b) > 1e-12 + 1e-10 * np.minimum(np.abs(a), np.abs(b))) & (np.arange(n)[None, :] > rows)
+            if bad.any():
+                count += int(bad.sum())
+                if first is None:
+                    k, j = np.argwhere(bad)[0]
+                    first = (int(r0 + k), int(j))
+        if first is None:
+            continue
+        i, j = first
+        path = mats[name][0]
+        tag = "y (response)" if name == "y" else f"predictor {name!r}"
+        ri, cj = labels[i], labels[j]
+        return (f"{tag} [{path}]: not symmetric: row {ri!r}, column {cj!r} is {float(A[i, j])!r} but row {cj!r}, "
+                f"column {ri!r} is {float(A[j, i])!r} ({count} pair{'s' if count > 1 else ''} of cells differ"
+                f"{'s' if count == 1 else ''} in all). An undirected analysis (the default) uses each pair once, so "
+                "the two cells must be equal: correct the file, or pass --directed if the network is directed.")
+    return None
+
+
+def _strict_json(value):
+    """NaN and infinities as null (JSON has no NaN: e.g. the p-values of --permutations 0)."""
+    if isinstance(value, dict):
+        return {k: _strict_json(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_strict_json(v) for v in value]
+    if isinstance(value, (float, np.floating)) and not np.isfinite(value):
+        return None
+    return value.item() if isinstance(value, np.generic) else value
 
 
 def _name_files(message: str, mats: dict) -> str:

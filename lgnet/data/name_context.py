@@ -43,6 +43,8 @@ def _review_alias(result: MatchResult) -> bool:
 
 def needs_context(result: MatchResult, as_written: str, matcher: CouncilMatcher) -> list[str]:
     """The candidate codes when this match must be decided from context (empty list otherwise)."""
+    if result.method == "code_and_name":  # a code and a name that disagree: the file must settle it
+        return []
     base = _QUALIFIER.match(as_written)
     base_text = base.group("base") if base else as_written
     if result.status == "ambiguous":
@@ -141,6 +143,13 @@ def resolve_in_context(entries: list[dict], matcher: CouncilMatcher, warnings: l
             continue
         where = f"{e['file']}, row {e['row']}"
         narrowed, why = _by_name_or_designation(matcher, _QUALIFIER.sub(r"\g<base>", e["as_written"]), codes)
+        if len(narrowed) == 1 and why.startswith("says"):  # a designation only: the record's members may disagree
+            conflict = _contradicting_members(matcher, narrowed[0], codes, _other_members(e, by_partnership, matcher))
+            if conflict:
+                out.append({**e, "result": _ambiguous(e["as_written"], {c: matcher.names[c] for c in codes},
+                                                      f"the name as written {why} ({matcher.names[narrowed[0]]}), "
+                                                      f"but {conflict}")})
+                continue
         if len(narrowed) == 1:
             code = narrowed[0]
             warnings.append(RecordWarning(
@@ -167,16 +176,8 @@ def resolve_in_context(entries: list[dict], matcher: CouncilMatcher, warnings: l
                                                   f"the qualifier {qualifier.group('qualifier')!r} fits "
                                                   f"{len(fitting) or 'none'} of them")})
             continue
-        others = []
-        for o in by_partnership[e["partnership_id"]]:
-            if o is e or not o["result"].matched or needs_context(o["result"], o["as_written"], matcher):
-                continue
-            others.append(o["result"])
-        support = {}
-        for c in codes:
-            county, region = _place(matcher, c)
-            support[c] = sum(2 * bool(county and _place(matcher, o.code)[0] == county)
-                             + bool(region and _place(matcher, o.code)[1] == region) for o in others)
+        others = _other_members(e, by_partnership, matcher)
+        support = _support(matcher, codes, others)
         best = max(support.values()) if support else 0
         top = [c for c, s in support.items() if s == best]
         if best > 0 and len(top) == 1:
@@ -198,6 +199,37 @@ def resolve_in_context(entries: list[dict], matcher: CouncilMatcher, warnings: l
             out.append({**e, "result": _ambiguous(e["as_written"], names,
                                                   "the record's other members do not decide between them")})
     return out
+
+
+def _other_members(e: dict, by_partnership: dict, matcher: CouncilMatcher) -> list[MatchResult]:
+    """The record's other members that are matched and need no context themselves."""
+    return [o["result"] for o in by_partnership[e["partnership_id"]]
+            if o is not e and o["result"].matched and not needs_context(o["result"], o["as_written"], matcher)]
+
+
+def _support(matcher: CouncilMatcher, codes: list[str], others: list[MatchResult]) -> dict[str, int]:
+    """Per candidate: 2 for each other member in its county, 1 for each in its region."""
+    support = {}
+    for c in codes:
+        county, region = _place(matcher, c)
+        support[c] = sum(2 * bool(county and _place(matcher, o.code)[0] == county)
+                         + bool(region and _place(matcher, o.code)[1] == region) for o in others)
+    return support
+
+
+def _contradicting_members(matcher: CouncilMatcher, chosen: str, codes: list[str], others: list[MatchResult]) -> str:
+    """'' unless the record's other members all point away from the designation's choice: none shares its county
+    or region while another candidate has support; then the reason, naming the members and the other council."""
+    support = _support(matcher, codes, others)
+    if support.get(chosen, 0) > 0:
+        return ""
+    best = max((c for c in codes if c != chosen), key=lambda c: support[c], default=None)
+    if best is None or support[best] == 0:
+        return ""
+    region = _place(matcher, best)[1]
+    near = [o.name for o in others if _place(matcher, o.code)[1] == region]
+    return (f"the record's other members ({', '.join(near)}) are in the region of {matcher.names[best]} ({best}), "
+            f"{region}")
 
 
 def _ambiguous(query: str, names: dict[str, str], why: str) -> MatchResult:

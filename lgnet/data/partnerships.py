@@ -225,7 +225,31 @@ def split_members(text: str, matcher: CouncilMatcher) -> list[tuple[str, MatchRe
     return out
 
 
+_NAME_AND_CODE = re.compile(r"^(?P<name>.*?)\s*[(\[]\s*(?P<code>[ENSWK]\d{8})\s*[)\]]\s*$", re.IGNORECASE)
+
+
+def code_and_name(matcher: CouncilMatcher, code: str, name: str, as_written: str,
+                  partnership_id: str | None = None) -> MatchResult:
+    """A council given both by GSS code and by name: the code's match, unless the name is (by itself) another
+    council, which is a conflict the file must settle: an ambiguous result that names both (never a guess).
+    A name that matches no council, or only needs context, leaves the code to decide."""
+    by_code = matcher.match(code)
+    if not by_code.matched or not name:
+        return by_code
+    by_name = matcher.match(name, partnership_id=partnership_id) if partnership_id else matcher.match(name)
+    if not by_name.matched or by_name.code == by_code.code or by_name.review:
+        return by_code
+    return MatchResult(
+        as_written, "ambiguous", method="code_and_name",
+        candidates=((by_code.code, by_code.name), (by_name.code, by_name.name)),
+        message=(f"the code {by_code.code} is {by_code.name} but the name {name!r} is {by_name.name} "
+                 f"({by_name.code})"))
+
+
 def _split_piece(piece: str, matcher: CouncilMatcher) -> list[tuple[str, MatchResult]]:
+    both = _NAME_AND_CODE.match(piece)
+    if both and both.group("name").strip():  # "Surrey Heath (E07000214)": the name and its code must agree
+        return [(piece, code_and_name(matcher, both.group("code").upper(), both.group("name").strip(), piece))]
     whole = matcher.match(piece)
     if whole.matched:
         return [(piece, whole)]
@@ -410,9 +434,15 @@ def _match_memberships(entries: list[dict], ctx: _Context) -> tuple[pd.DataFrame
                 m["count"] += 1
         elif r.status in ("unmatched", "ambiguous"):
             what = "ambiguous council name" if r.status == "ambiguous" else f"no council of {ctx.year} matches"
+            suggestion = r.suggestion()
+            if r.status == "ambiguous" and r.message:  # why it is ambiguous: what fits, what the context says
+                suggestion = f"{r.message}; {suggestion}"
+            if r.method == "code_and_name":
+                what = f"code and name disagree: {r.message}"
+                suggestion = "correct the code or the name, so that both are the same council"
             if r.status == "unmatched" and r.message and "GSS code" in r.message:
                 what = r.message
-            ctx.problems.append(Problem(e["file"], e["row"], e["column"], e["as_written"], what, r.suggestion()))
+            ctx.problems.append(Problem(e["file"], e["row"], e["column"], e["as_written"], what, suggestion))
         else:
             exclusions.append({"partnership_id": e["partnership_id"], "as_written": e["as_written"],
                                "status": r.status, "reason": r.message, "file": e["file"], "row": e["row"]})
@@ -561,10 +591,13 @@ def read_tidy(folder_or_pair, year: int = DOCUMENTED_YEAR, *, councils: pd.DataF
         name_as_written = written or (council if council and council != code else "")
         if name_as_written and re.fullmatch(r"[ENSWK]\d{8}", name_as_written, re.IGNORECASE):
             name_as_written = ""
+        if code and name_as_written:  # a code and a name: they must be the same council
+            result = code_and_name(ctx.matcher, code, name_as_written, query,
+                                   partnership_id=pid if scope_aliases else None)
+        else:
+            result = ctx.matcher.match(query, partnership_id=pid) if scope_aliases else ctx.matcher.match(query)
         entries.append({"file": m_file, "row": row, "column": column, "partnership_id": pid,
-                        "as_written": query, "name_as_written": name_as_written or pd.NA,
-                        "result": (ctx.matcher.match(query, partnership_id=pid) if scope_aliases
-                                   else ctx.matcher.match(query))})
+                        "as_written": query, "name_as_written": name_as_written or pd.NA, "result": result})
     memberships, exclusions, mappings = _match_memberships(entries, ctx)
     if isinstance(folder_or_pair, (tuple, list)):
         source = f"{_display(p_path)} + {_display(m_path)}"
@@ -601,14 +634,15 @@ def _warn_other_council_columns(file: str, table: pd.DataFrame, cols: dict[str, 
     for column in table.columns:
         if column in used:
             continue
-        values = [v for v in (_text(x) for x in table[column].head(sample * 4)) if v][:sample]
-        if not values:
+        head = table.head(sample * 4)
+        pairs = [(v, m) for v, m in zip(head[column].map(_text), head[members_col].map(_text)) if v][:sample]
+        if not pairs:
             continue
+        values, members = [v for v, _ in pairs], [m for _, m in pairs]  # each value beside its own row's members
         matched = [ctx.matcher.match(v) for v in values]
         hits = sum(m.matched for m in matched)
         if hits < max(2, 0.5 * len(values)):
             continue
-        members = table[members_col].head(len(values)).map(_text).tolist()
         outside = sum(1 for m, text in zip(matched, members)
                       if m.matched and m.code not in {r.code for _, r in split_members(text, ctx.matcher) if r.matched})
         ctx.warnings.append(

@@ -155,28 +155,42 @@ class QAPResult:
         )
 
     def to_dict(self) -> dict:
-        """The JSON schema of ``lgnet mrqap --json``.
+        """The JSON schema of ``lgnet mrqap --json``: everything the console table and header show.
 
-        OLS: {"r_squared", "n_dyads", "permutations", "seed", "coefficients": [{"term", "estimate", "p_value"}]};
-        logistic: "null_deviance" and "deviance" in place of "r_squared", and "failed_permutations" (the
-        permutations whose fit failed, counted as extreme) after "permutations".
+        OLS: "r_squared", "adj_r_squared" and "r_squared_p" (only with ``r2_test``); logistic: "null_deviance",
+        "deviance" and, after "permutations", "failed_permutations" and "permutation_failures" (reason ->
+        count; the permutations whose fit failed, counted as extreme). Then "n_nodes", "n_dyads",
+        "permutations", "seed", "method" ("dsp" or "y"), "model" ("ols" or "logit"), "directed",
+        "include_observed" (p = (b+1)/(N+1) if true, b/N if false), "statistic" ("t" or "z": what each
+        coefficient's "statistic" is) and "coefficients": one {"term", "estimate", "std_error", "statistic",
+        "p_value" (two-sided permutation), "p_classical" (t- or Wald z-test)} per term, intercept first.
         """
         out: dict = {}
         if self.model == "ols":
             out["r_squared"] = float(self.r_squared)
+            out["adj_r_squared"] = float(self.adj_r_squared)
             if self.r_squared_p is not None:
                 out["r_squared_p"] = float(self.r_squared_p)
         else:
             out["null_deviance"] = float(self.null_deviance)
             out["deviance"] = float(self.deviance)
+        out["n_nodes"] = int(self.n_nodes)
         out["n_dyads"] = int(self.n_dyads)
         out["permutations"] = int(self.permutations)
         if self.model != "ols":
             out["failed_permutations"] = int(self.failed_permutations)
+            out["permutation_failures"] = {str(k): int(v) for k, v in self.permutation_failures.items()}
         out["seed"] = int(self.seed)
+        out["method"] = str(self.method)
+        out["model"] = str(self.model)
+        out["directed"] = bool(self.directed)
+        out["include_observed"] = bool(self.include_observed)
+        out["statistic"] = "t" if self.model == "ols" else "z"
         out["coefficients"] = [
-            {"term": str(t), "estimate": float(b), "p_value": float(p)}
-            for t, b, p in zip(self.terms, self.estimate, self.p_value)
+            {"term": str(t), "estimate": float(b), "std_error": float(se), "statistic": float(st),
+             "p_value": float(p), "p_classical": float(pc)}
+            for t, b, se, st, p, pc in zip(self.terms, self.estimate, self.std_error, self.statistic,
+                                           self.p_value, self.p_classical)
         ]
         return out
 

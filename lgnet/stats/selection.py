@@ -42,6 +42,8 @@ class SelectionResult:
     seed: int
     specs: dict = field(default_factory=dict)
     councils_by_model: dict = field(default_factory=dict)
+    omitted: dict = field(default_factory=dict)  # model -> [{"predictor", "reason"}]: left out, the rest fitted
+    not_fitted: dict = field(default_factory=dict)  # model -> why it could not be fitted at all
 
     def summary(self) -> pd.DataFrame:
         """One row per model: model, predictors, n_councils, n_dyads, r_squared and r_squared_p (MRQAP: R²
@@ -50,7 +52,8 @@ class SelectionResult:
         rows = []
         for name, res in self.models.items():
             d = res.to_dict()
-            row = {"model": name, "predictors": ", ".join(self.specs.get(name, [])),
+            row = {"model": name, "predictors": ", ".join(t for t in res.terms if t != qap_intercept())
+                   if hasattr(res, "terms") else ", ".join(self.specs.get(name, [])),
                    "n_councils": self.councils_by_model.get(name, self.n_councils), "n_dyads": d.get("n_dyads")}
             for key in ("r_squared", "adj_r_squared", "r_squared_p", "null_deviance", "deviance"):
                 value = d.get(key, getattr(res, key, None))
@@ -59,7 +62,7 @@ class SelectionResult:
             row.update({"permutations": d.get("permutations", self.permutations), "seed": d.get("seed", self.seed),
                         "response": self.response, "method": self.method})
             rows.append(row)
-        return pd.DataFrame(rows)
+        return pd.DataFrame(rows, columns=None if rows else ["model", "predictors", "n_councils", "n_dyads"])
 
     def coefficients(self) -> pd.DataFrame:
         """model, term, estimate, p_value (two-sided permutation) and what else lgnet.stats.qap's ``table()``
@@ -103,7 +106,7 @@ def partner_selection_models(pdata, table: pd.DataFrame, specs: dict[str, list[s
     if len(not_participating):
         dropped_all = pd.concat([not_participating, dropped_all], ignore_index=True)
     dropped_frames = []
-    models = {}
+    models, omitted, not_fitted = {}, {}, {}
     used = {}
     n_used = int(keep_all.sum())
     for name, spec in tqdm(specs.items(), disable=quiet, desc="partner-selection models"):
@@ -119,10 +122,21 @@ def partner_selection_models(pdata, table: pd.DataFrame, specs: dict[str, list[s
         used[name] = int(idx.size)
         y = W_full[np.ix_(idx, idx)]
         xs = dyadic.predictor_matrices(data.iloc[idx], spec)
-        if logistic:
-            models[name] = qap.logistic_qap(y, xs, permutations=permutations, seed=seed, quiet=quiet)
-        else:
-            models[name] = qap.mrqap(y, xs, permutations=permutations, seed=seed, quiet=quiet, r2_test=True)
+        left_out = _constant_predictors(xs, int(idx.size))
+        if left_out:
+            omitted[name] = left_out
+            xs = {k: v for k, v in xs.items() if k not in {o["predictor"] for o in left_out}}
+        if not xs:
+            not_fitted[name] = ("no predictor varies among its councils: "
+                                + "; ".join(f"{o['predictor']} {o['reason']}" for o in left_out))
+            continue
+        try:
+            if logistic:
+                models[name] = qap.logistic_qap(y, xs, permutations=permutations, seed=seed, quiet=quiet)
+            else:
+                models[name] = qap.mrqap(y, xs, permutations=permutations, seed=seed, quiet=quiet, r2_test=True)
+        except ValueError as exc:  # e.g. a constant response or collinear predictors among these councils
+            not_fitted[name] = str(exc)
     if common_sample:
         dropped = dropped_all.assign(model="all models")
     else:
@@ -130,7 +144,28 @@ def partner_selection_models(pdata, table: pd.DataFrame, specs: dict[str, list[s
     return SelectionResult(models=models, dropped=dropped, n_councils=n_used,
                            response="binary" if (binary or logistic) else "valued",
                            method="logistic_qap" if logistic else "mrqap",
-                           permutations=permutations, seed=seed, specs=specs, councils_by_model=used)
+                           permutations=permutations, seed=seed, specs=specs, councils_by_model=used,
+                           omitted=omitted, not_fitted=not_fitted)
+
+
+def qap_intercept() -> str:
+    from lgnet.stats import qap
+
+    return qap.INTERCEPT
+
+
+def _constant_predictors(xs: dict[str, np.ndarray], n: int) -> list[dict]:
+    """The predictors with one value for every pair of these councils (they cannot be estimated among them:
+    e.g. same_region when every council is in one region), each with the reason."""
+    out = []
+    iu = np.triu_indices(n, 1)
+    for name, M in xs.items():
+        v = M[iu]
+        if v.size and np.ptp(v) == 0:
+            out.append({"predictor": name,
+                        "reason": f"is {v[0]:g} for every pair of these {n} councils, so it cannot be estimated "
+                                  "among them"})
+    return out
 
 
 def _participating(pdata, data: pd.DataFrame, councils: str) -> tuple[np.ndarray, pd.DataFrame]:

@@ -50,7 +50,8 @@ def test_cli_matches_api_and_writes_json(tmp_path, capsys):
     printed = capsys.readouterr().out
     assert "(intercept)" in printed and "dist" in printed and "R²" in printed
     d = json.loads(out.read_text())
-    assert list(d) == ["r_squared", "n_dyads", "permutations", "seed", "coefficients"]
+    assert list(d) == ["r_squared", "adj_r_squared", "n_nodes", "n_dyads", "permutations", "seed", "method", "model",
+                       "directed", "include_observed", "statistic", "coefficients"]
     ref = qap.mrqap(y, {"dist": a, "same": b}, permutations=200, seed=3).to_dict()
     assert d == json.loads(json.dumps(ref))
     assert d["n_dyads"] == 66 and d["permutations"] == 200 and d["seed"] == 3

@@ -44,3 +44,17 @@ def test_host_authority_outside_the_members_is_counted(raw_data, capsys, tmp_pat
 def test_no_warning_without_such_a_column(raw_data, capsys):
     code, text = check(capsys, FIX / "semicolon.csv")
     assert code == 0 and "holds council names" not in text
+
+
+@pytest.mark.parametrize("order", [["A", "B", "C"], ["B", "C", "A"]])
+def test_blank_lead_cells_do_not_shift_the_comparison(raw_data, capsys, tmp_path, order):
+    """The lead council of each row is compared with that row's members, whatever blanks come before it."""
+    rows = {"A": "A,frontline,waste,,Ashford; Dover", "B": "B,frontline,waste,Sutton,Sutton; Merton",
+            "C": "C,frontline,waste,Croydon,Croydon; Bromley"}
+    wide = tmp_path / "lead.csv"
+    wide.write_text("name,nature,function,lead council,members\n" + "\n".join(rows[k] for k in order) + "\n",
+                    encoding="utf-8")
+    code, text = check(capsys, wide, "--year", "2017")
+    assert code == 0
+    assert "column 'lead council' holds council names" in text
+    assert "is not in 'members'" not in text  # each lead council is among its own row's members

@@ -91,3 +91,17 @@ def test_a_review_value_other_than_yes_is_an_error_naming_the_line(raw_data, tmp
                                   ["Kingston,E09000021,,,council,note,maybe"])
     assert rc == 2
     assert "my_aliases.csv, line 2" in out and "'maybe'" in out and "yes" in out
+
+
+def test_a_designation_that_the_records_members_contradict_is_an_error(raw_data, tmp_path, capsys):
+    """'Newcastle Borough Council' beside Gateshead and Sunderland: the designation points to Newcastle-under-Lyme
+    (Staffordshire), the other members to Newcastle upon Tyne. Neither is taken: an error naming both."""
+    rc, out = _check(tmp_path, capsys, ['A,frontline,waste,"Newcastle Borough Council; Gateshead; Sunderland"'])
+    assert rc == 2
+    assert "Newcastle-under-Lyme" in out and "Newcastle upon Tyne" in out and "Gateshead" in out
+
+
+def test_a_designation_the_members_support_is_used(raw_data, tmp_path, capsys):
+    rc, out = _check(tmp_path, capsys, ['A,frontline,waste,"Newcastle Borough Council; Stafford Borough Council"'])
+    assert rc == 0
+    assert "'Newcastle Borough Council' read as Newcastle-under-Lyme (E07000195)" in out

@@ -213,9 +213,13 @@ def test_logistic_fit_equals_statsmodels_and_permutations_equal_naive(monkeypatc
                       for pi in (rng.permutation(y.shape[0]) for _ in range(20))])
     np.testing.assert_allclose(res.null_distribution, naive, rtol=1e-6, atol=1e-8)
     d = res.to_dict()
-    assert list(d) == ["null_deviance", "deviance", "n_dyads", "permutations", "failed_permutations", "seed",
-                       "coefficients"]
-    assert d["failed_permutations"] == 0 and res.permutation_failures == {}
+    assert list(d) == ["null_deviance", "deviance", "n_nodes", "n_dyads", "permutations", "failed_permutations",
+                       "permutation_failures", "seed", "method", "model", "directed", "include_observed",
+                       "statistic", "coefficients"]
+    assert d["failed_permutations"] == 0 and d["permutation_failures"] == {} and res.permutation_failures == {}
+    assert d["statistic"] == "z" and d["method"] == "y" and d["model"] == "logit"
+    np.testing.assert_allclose([c["statistic"] for c in d["coefficients"]], res.statistic)
+    np.testing.assert_allclose([c["p_classical"] for c in d["coefficients"]], res.p_classical)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -332,11 +336,25 @@ def test_include_observed_counts_the_observed_statistic():
 def test_to_dict_schema():
     y, xs = _data(n=10)
     d = qap.mrqap(y, xs, permutations=10, seed=3).to_dict()
-    assert list(d) == ["r_squared", "n_dyads", "permutations", "seed", "coefficients"]
-    assert d["n_dyads"] == 45 and d["permutations"] == 10 and d["seed"] == 3
+    assert list(d) == ["r_squared", "adj_r_squared", "n_nodes", "n_dyads", "permutations", "seed", "method", "model",
+                       "directed", "include_observed", "statistic", "coefficients"]
+    assert d["n_nodes"] == 10 and d["n_dyads"] == 45 and d["permutations"] == 10 and d["seed"] == 3
+    assert d["method"] == "dsp" and d["model"] == "ols" and d["directed"] is False and d["include_observed"] is True
+    assert d["statistic"] == "t"
     assert [c["term"] for c in d["coefficients"]] == ["(intercept)", "a", "b", "c"]
-    assert all(set(c) == {"term", "estimate", "p_value"} for c in d["coefficients"])
+    assert all(list(c) == ["term", "estimate", "std_error", "statistic", "p_value", "p_classical"]
+               for c in d["coefficients"])
     json.dumps(d)
+
+
+def test_to_dict_holds_every_column_of_the_table():
+    y, xs = _data(n=10)
+    res = qap.mrqap(y, xs, permutations=10, seed=3, r2_test=True, include_observed=False)
+    d = res.to_dict()
+    assert d["r_squared"] == res.r_squared and d["adj_r_squared"] == res.adj_r_squared
+    assert d["r_squared_p"] == res.r_squared_p and d["include_observed"] is False
+    table = res.table().rename(columns={"t": "statistic"})
+    assert pd.DataFrame(d["coefficients"]).equals(table)
 
 
 def test_list_predictors_are_named_x1_x2():

@@ -4,6 +4,8 @@ no partnership, so the restriction removes it, its 11 dyads, and changes the fit
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -51,3 +53,28 @@ def test_participating_per_model_samples_and_bad_value(network_fx):
     assert (res.dropped["reason"].str.contains("no partnership")).sum() == 2  # once per model
     with pytest.raises(ValueError, match="participating"):
         selection.partner_selection_models(pdata, t, specs=SPECS, permutations=9, councils="documented")
+
+
+def test_a_predictor_constant_among_the_councils_is_left_out_and_said(network_fx):
+    """Councils all in one region (an analyst's county list, restricted to its participants): same_region is the
+    same for every pair, so it cannot be estimated. It is left out of that model with the reason, the rest of
+    the model is fitted; a model with nothing left is reported as not fitted, never an exception."""
+    pdata, t = network_fx
+    keep = ["P1", "P2", "P6"]  # the partnerships whose members are all in the North West
+    pdata = replace(pdata, partnerships=pdata.partnerships[pdata.partnerships["partnership_id"].isin(keep)],
+                    memberships=pdata.memberships[pdata.memberships["partnership_id"].isin(keep)])
+    codes = set(pdata.memberships["code"])
+    assert set(t.loc[t["code"].isin(codes), "region"]) == {"North West"}
+    north_west = t[t["code"].isin(codes)].reset_index(drop=True)
+    specs = {"region": ["same_region", "distance_km"], "only_region": ["same_region"]}
+    res = selection.partner_selection_models(pdata, t, specs=specs, permutations=9, seed=1,
+                                             common_sample=False, councils="participating")
+    assert list(res.models) == ["region"]
+    assert list(res.models["region"].table()["term"]) == ["(intercept)", "distance_km"]
+    assert [o["predictor"] for o in res.omitted["region"]] == ["same_region"]
+    assert "every pair" in res.omitted["region"][0]["reason"]
+    assert "only_region" in res.not_fitted and "same_region" in res.not_fitted["only_region"]
+    assert res.summary()["predictors"].tolist() == ["distance_km"]
+    expected = qap.mrqap(dyadic.response(pdata, north_west),
+                         dyadic.predictor_matrices(north_west, ["distance_km"]), permutations=9, seed=1)
+    np.testing.assert_allclose(res.models["region"].table()["estimate"], expected.table()["estimate"])

@@ -122,12 +122,28 @@ def dataset_note(run: Run, needs: str = "") -> Note:
             "and statistics of the whole network's tail are **not** comparable with the article's."
             f"{later}" + page,
             "important")
-    return admonition(
+    note = admonition(
         f"Your data: partnership file {Path(run.partnerships).name} ({run.year} councils)",
         f"This page runs on the partnership file `{Path(run.partnerships).name}`, matched to the councils of "
         f"{run.year}: {counts_sentence(counts, run.year)} If the file is the complete network "
         "(for instance the LGA's full export), participation and the degree distribution are comparable "
         "with the article's; if it is a sample, only partner selection within it is." + page, "note")
+    extra = file_warnings_note(pdata, run.partnerships)
+    return Note(note.markdown + "\n" + extra) if extra else note
+
+
+def file_warnings_note(pdata, source: str) -> str:
+    """A closed box listing what reading the analyst's file warned about (names excluded, names decided by the
+    record's other members, repeated councils ...), as `lgnet check` prints it; '' when there is nothing."""
+    from lgnet.book.chapters.tables import _escape
+
+    warnings = list(pdata.meta.get("warnings", []))
+    if not warnings:
+        return ""
+    where, name = str(source), Path(str(source)).name
+    items = "\n".join(f"- {_escape(str(w).replace(where, name))}" for w in warnings)
+    return admonition(f"Reading {name}: {len(warnings)} warning{'s' if len(warnings) != 1 else ''} "
+                      "(as `lgnet check` prints them)", items, "dropdown").markdown
 
 
 def coverage_note(run: Run) -> Note:

@@ -45,9 +45,10 @@ def selection_result(run: Run, models: list[str] | None = None, nature: str = "a
 def logistic_result(run: Run, model: str, dataset: str | None = None):
     """Logistic QAP for one model, or the error message if the fit fails (e.g. no convergence)."""
     try:
-        return selection_result(run, models=[model], logistic=True, dataset=dataset)
+        res = selection_result(run, models=[model], logistic=True, dataset=dataset)
     except ValueError as exc:  # reported in the table, not hidden: the page says the model could not be fitted
         return str(exc)
+    return res.not_fitted.get(model, res)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -323,7 +324,20 @@ def selection_sample_note(res, run: Run | None = None, permutations: bool = True
                 + "; ".join(f"{', '.join(m.replace('_', ' + ') for m in ms)}: {sample_text(res, run, ms[0])}"
                             for ms in groups.values())
                 + ". R² of models on different samples compare only approximately.")
-    return thin + text + (f" {permutation_text(res)}" if permutations else "")
+    return thin + text + omitted_text(res) + (f" {permutation_text(res)}" if permutations else "")
+
+
+def omitted_text(res) -> str:
+    """' Left out of the combined model: same region (is 1 for every pair of these 14 councils ...).' and
+    ' Not fitted: ...': what the data could not estimate (``SelectionResult.omitted`` / ``not_fitted``)."""
+    from lgnet.book.chapters.terms import term_label
+
+    parts = [f" Left out of the {model.replace('_', ' + ')} model: "
+             + "; ".join(f"{term_label(o['predictor'])} ({o['reason']})" for o in items) + "."
+             for model, items in (getattr(res, "omitted", None) or {}).items()]
+    parts += [f" Not fitted: the {model.replace('_', ' + ')} model ({why})."
+              for model, why in (getattr(res, "not_fitted", None) or {}).items()]
+    return "".join(parts)
 
 
 def false_positive_terms(run: Run) -> list[str]:
@@ -443,7 +457,8 @@ def restricted_r2(run: Run) -> pd.DataFrame:
     }).set_index("model")
     out.attrs["caption"] = ("R² of the partner-selection models on every council and on the councils with at least "
                             "one partnership in the data.")
-    return out
+    omitted = omitted_text(restricted_result(run)).strip()
+    return with_notes(out, f"Among the councils with at least one partnership: {omitted}" if omitted else "")
 
 
 def _restricted_results(run: Run) -> pd.DataFrame:
@@ -475,6 +490,10 @@ def restricted_sentence(run: Run):
 
     full, part = selection_result(run), restricted_result(run)
     left_out = full.n_councils - part.n_councils
+    if "combined" in part.not_fitted or "combined" not in full.models:
+        return Note(f"The combined model could not be fitted on the {part.n_councils} councils with at least one "
+                    f"partnership in the data ({part.not_fitted.get('combined', 'not fitted')}), so this check "
+                    "cannot be made on this data.")
     r_full = float(full.summary().set_index("model").loc["combined", "r_squared"])
     r_part = float(part.summary().set_index("model").loc["combined", "r_squared"])
     move = "raises" if r_part > r_full else "lowers" if r_part < r_full else "leaves"
