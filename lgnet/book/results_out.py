@@ -40,6 +40,15 @@ def _run_of(args: tuple, kwargs: dict) -> Any:
     return None
 
 
+def _dataset_shown(run, table: pd.DataFrame, kwargs: dict) -> str | None:
+    """The dataset a table shows: the one asked for (``dataset="simulated"`` beside the run's own data), else
+    the run's."""
+    shown = kwargs.get("dataset")
+    if shown:
+        return str(shown)
+    return str(getattr(run, "partnerships", getattr(run, "dataset", None))) if run is not None else None
+
+
 class TableRecorder:
     """Writes the DataFrames returned by wrapped functions into one folder, one CSV each."""
 
@@ -62,8 +71,7 @@ class TableRecorder:
                           **{k: _describe(v) for k, v in kwargs.items() if v is not run}},
             "rows": int(table.shape[0]),
             "year": getattr(run, "year", None),
-            "dataset": str(getattr(run, "partnerships", getattr(run, "dataset", None)))
-            if run is not None else None,
+            "dataset": _dataset_shown(run, table, kwargs),
             "seed": getattr(run, "seed", None),
             "permutations": getattr(run, "permutations", None),
         }
