@@ -75,9 +75,15 @@ def run(args: argparse.Namespace) -> int:
         block = warnings_block(pdata)
         if block:
             print(block)
+    before = {p for p in out.rglob("*") if p.is_file()} if out.is_dir() else set()
     files = export(pdata, analysis_table(args.year), out, args.format)
     print(f"wrote {len(files)} files into {out}:")
     for f in files:
         print(f"  {f.relative_to(out).as_posix()}")
+    stale = sorted(before - {Path(f) for f in files})
+    if stale:
+        print(f"note: {len(stale)} other file(s) already in {out} were not written by this export (left in place; "
+              "they may be from an earlier export of other data): "
+              + ", ".join(p.relative_to(out).as_posix() for p in stale[:10]) + (" ..." if len(stale) > 10 else ""))
     print(f"see {out / 'README.txt'} for what each file is and the `lgnet mrqap` command for each model")
     return 0

@@ -62,3 +62,14 @@ def test_dataset_note_lists_the_warnings_in_a_closed_box(tmp_path):
     assert ":class: dropdown" in box and "Reading mine.csv: 3 warnings" in box
     assert str(tmp_path) not in box  # the file's name, not where it sits on the analyst's machine
     assert notes.file_warnings_note(type(pdata)(pdata.partnerships, pdata.memberships, 2017, "x", meta={}), "x") == ""
+
+
+def test_export_names_files_it_did_not_write(tmp_path, capsys):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "one_mode.graphml").write_text("<graphml/>")  # from an earlier export in another format
+    rc = main(["export", "--year", "2017", "--partnerships", str(_file(tmp_path)), "--format", "csv",
+               "--out", str(out)])
+    text = capsys.readouterr().out
+    assert rc == 0
+    assert "not written by this export" in text and "one_mode.graphml" in text
