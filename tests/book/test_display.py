@@ -129,3 +129,14 @@ def test_estimate_p_goes_through_the_p_formatter():
     assert d.estimate_p(0.5, 0.005, 199) == "0.500 (p ≤ 0.005)"
     assert d.estimate_p(0.5, 0.02, 49) == "0.500 (p ≤ 0.02)"
     assert d.estimate_p(0.5, 0.2, 49) == "0.500 (p = 0.200)"
+
+
+def test_a_coefficient_verdict_with_too_few_permutations_to_reach_alpha_is_not_comparable():
+    """With 19 permutations the smallest p is 1/20 = 0.05: 'not significant' would be a verdict the run could
+    not have avoided, so the row says it cannot be compared and why."""
+    from lgnet.book.chapters.display import verdict
+
+    v = verdict("coefficient", estimate=0.3, p=0.05, permutations=19, article_sign=1, article_significant=True)
+    assert v.startswith("not comparable") and "19 permutations" in v and "0.05" in v
+    assert verdict("coefficient", estimate=0.3, p=0.01, permutations=99, article_sign=1,
+                   article_significant=True).startswith("agrees")

@@ -294,6 +294,9 @@ def verdict(kind: str, *, estimate=None, p=None, permutations: int | None = None
     if kind == "coefficient":
         if estimate is None or p is None or pd.isna(estimate) or pd.isna(p):
             return "not comparable: not estimated in this run"
+        if permutations is not None and p_floor(permutations) >= alpha:
+            return (f"not comparable: with {permutations:,} permutations the smallest p is "
+                    f"{p_floor(permutations):.2g}, so significance at {alpha:g} cannot be shown")
         pp = max(float(p), p_floor(permutations)) if permutations is not None else float(p)
         sig = pp < alpha
         sign = 1 if float(estimate) > 0 else -1
