@@ -66,6 +66,16 @@ _DESIGNATION_ABBREVIATIONS = {
     "rb": "royal borough of",
     "ua": "unitary authority",
 }
+# The same abbreviations written AFTER the name ("Havering LB", "Windsor & Maidenhead RB", "Hammersmith & Fulham
+# LBC"): read without the "of" of the prefix form, so that :func:`normalise` strips them from the end.
+# "LBC"/"RBC" are read so only after a name: alone they are initials, never expanded.
+_SUFFIX_DESIGNATION_ABBREVIATIONS = {
+    "lb": "london borough",
+    "lbo": "london borough",
+    "lbc": "london borough council",
+    "rb": "royal borough",
+    "rbc": "royal borough council",
+}
 # County nicknames; expanded on both sides, so "East Herts" meets "East Hertfordshire".
 _COUNTY_ABBREVIATIONS = {
     "beds": "bedfordshire", "berks": "berkshire", "bucks": "buckinghamshire",
@@ -135,9 +145,11 @@ def light_normalise(name: str) -> str:
             expanded.append(token)
     tokens = expanded
     out: list[str] = []
-    for token in tokens:
+    for i, token in enumerate(tokens):
         if token == "saint":
             token = "st"
+        if i and token in _SUFFIX_DESIGNATION_ABBREVIATIONS:
+            token = _SUFFIX_DESIGNATION_ABBREVIATIONS[token]
         token = _DESIGNATION_ABBREVIATIONS.get(token, token)
         token = _COUNTY_ABBREVIATIONS.get(token, token)
         out.append(token)
@@ -151,7 +163,8 @@ def normalise(name: str) -> str:
     "NE"/"N E" -> "north east"; "herts" -> "hertfordshire" and similar; council designations
     ("Council", "Borough of", "Royal Borough of", "London Borough of", "City of", "City Council",
     "District Council", "Borough Council", "County Council", "Metropolitan Borough Council",
-    BC/DC/CC/MBC/LB/RB, "UA") removed from the start and end. The place itself is never cut:
+    BC/DC/CC/MBC/LB/RB, "UA") removed from the start and end; after the name also "London Borough",
+    "Royal Borough" and LB/LBC/RB/RBC ("Havering LB", "Windsor & Maidenhead RB"). The place itself is never cut:
     "Worcestershire County Council" -> "worcestershire", "Worcester City Council" -> "worcester".
     "City of London" keeps its designation (it would otherwise become "london").
 
@@ -161,6 +174,8 @@ def normalise(name: str) -> str:
     'windsor and maidenhead'
     >>> normalise("N E Derbyshire District Council")
     'north east derbyshire'
+    >>> normalise("Hammersmith & Fulham LBC")
+    'hammersmith and fulham'
     """
     full = light_normalise(name)
     tokens = full.split()
@@ -176,7 +191,11 @@ def normalise(name: str) -> str:
     ):
         start += 1
     end = len(tokens)
-    while end > start + 1 and tokens[end - 1] in _TRAILING_DESIGNATIONS:
+    while end > start + 1 and (
+        tokens[end - 1] in _TRAILING_DESIGNATIONS
+        # "... London Borough (Council)", "... Royal Borough": "london"/"royal" only before a stripped "borough"
+        or (tokens[end - 1] in ("london", "royal") and end < len(tokens) and tokens[end] in ("borough", "boro"))
+    ):
         end -= 1
     core = " ".join(tokens[start:end])
     if core in _TRAILING_DESIGNATIONS or core in _LEADING_DESIGNATIONS:

@@ -38,7 +38,7 @@ import os
 import re
 import sys
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -117,12 +117,17 @@ class Problem:
 class PartnershipFileError(LgnetError, ValueError):
     """A partnership file has problems; ``problems`` lists every one (not only the first)."""
 
-    def __init__(self, source: str, problems: list[Problem], warnings: list[str] | None = None):
+    def __init__(self, source: str, problems: list[Problem], warnings: list[str] | None = None,
+                 header_rows: dict[str, int] | None = None):
         self.source = source
         self.problems = list(problems)
         self.warnings = list(warnings or [])
+        rows = {f: r for f, r in (header_rows or {}).items() if r != 1}
+        header = ("header = row 1" if not rows else
+                  f"header = row {next(iter(rows.values()))}" if len(header_rows) == 1 else
+                  "header = row 1 except " + ", ".join(f"row {r} in {f}" for f, r in rows.items()))
         lines = [f"{len(self.problems)} problem(s) in partnership file {source} "
-                 "(rows counted as in a spreadsheet: header = row 1):"]
+                 f"(rows counted as in the spreadsheet: {header}):"]
         lines += [f"  - {p}" for p in self.problems]
         if self.warnings:  # found on the same pass: shown now, so fixing the errors brings no surprises
             lines.append(f"also noted ({len(self.warnings)} warning(s), not errors):")
@@ -308,6 +313,7 @@ class _Context:
     matcher: CouncilMatcher
     problems: list[Problem]
     warnings: list[str]
+    header_rows: dict = field(default_factory=dict)  # file -> the spreadsheet row of its header (for messages)
 
 
 MATCH_BATCH = 50_000
@@ -467,7 +473,7 @@ def _finish(source: str, partnerships: pd.DataFrame, memberships: pd.DataFrame, 
                                     "membership of a partnership id not in the partnerships file",
                                     f"closest ids: {', '.join(close)}" if close else "add the partnership"))
     if ctx.problems:
-        raise PartnershipFileError(source, ctx.problems, ctx.warnings)
+        raise PartnershipFileError(source, ctx.problems, ctx.warnings, ctx.header_rows)
 
     # a council twice in one partnership: keep the first listing, report the repeat
     duplicated = memberships.duplicated(["partnership_id", "code"], keep="first")
@@ -560,6 +566,8 @@ def read_tidy(folder_or_pair, year: int = DOCUMENTED_YEAR, *, councils: pd.DataF
     if p_sheet != 0:
         p_file += f" [sheet {p_sheet}]"
     p_table, m_table = _read_table(p_path, p_sheet, ctx.warnings), _read_table(m_path, m_sheet, ctx.warnings)
+    ctx.header_rows.update({_display(p_path): p_table.attrs.get("header_row", 1),
+                            _display(m_path): m_table.attrs.get("header_row", 1)})
     p_cols = _check_columns(p_file, p_table, ["partnership_id", "name", "nature", "function"], [], ctx)
     m_cols = _find_columns(m_table.columns, ["partnership_id", "council", "code", "council_name_as_written"])
     if "partnership_id" not in m_cols or not ({"council", "code", "council_name_as_written"} & set(m_cols)):
@@ -569,7 +577,8 @@ def read_tidy(folder_or_pair, year: int = DOCUMENTED_YEAR, *, councils: pd.DataF
                                     "columns found: " + ", ".join(repr(c) for c in m_table.columns if c != "_row")))
         m_cols = None
     if p_cols is None or m_cols is None:
-        raise PartnershipFileError(_display(p_path if p_cols is None else m_path), ctx.problems)
+        raise PartnershipFileError(_display(p_path if p_cols is None else m_path), ctx.problems,
+                                   header_rows=ctx.header_rows)
     partnerships, nature_mappings = _partnership_rows(p_file, p_table, p_cols, ctx)
 
     entries = []
@@ -662,9 +671,10 @@ def read_wide(path, year: int = DOCUMENTED_YEAR, *, sheet: str | int | None = No
     ctx = _context(year, councils, aliases, registry)
     file = _display(path)
     table = _read_table(path, sheet, ctx.warnings)
+    ctx.header_rows[_display(path)] = table.attrs.get("header_row", 1)
     cols = _check_columns(file, table, ["name", "nature", "function", "members"], ["partnership_id"], ctx)
     if cols is None:
-        raise PartnershipFileError(file, ctx.problems)
+        raise PartnershipFileError(file, ctx.problems, header_rows=ctx.header_rows)
     _warn_other_council_columns(file, table, cols, ctx)
     partnerships, nature_mappings = _partnership_rows(file, table.drop(columns=[cols["members"]]), cols, ctx,
                                                       make_ids=True)

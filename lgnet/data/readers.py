@@ -2,7 +2,9 @@
 
 Real exports are awkward: a workbook saved from a web page (an HTML table named ``.xls``), CSV text
 named ``.xlsx``, Excel's "Unicode text" (UTF-16, tab-separated), Windows-1252 CSV, semicolon CSV from
-a continental Excel, a title row above the header, merged cells. :func:`read_table` reads CSV/TSV/TXT,
+a continental Excel, '|'-separated text, a title row above the header, merged cells, a chart sheet
+first, formulas whose values were never saved (a workbook written by a program, never opened in
+Excel). :func:`read_table` reads CSV/TSV/TXT,
 XLSX/XLSM and genuine XLS into a table of strings, or raises :class:`FileReadError` naming the file
 and what it seems to be. It never guesses silently: every repair (mojibake, merged cells, a title row
 skipped) is reported in the ``warnings`` list the caller passes in.
@@ -230,7 +232,9 @@ def _repair_mojibake(table: pd.DataFrame, file: str, warnings: list[str], column
 # --- reading --------------------------------------------------------------------------------------------
 
 def sheet_names(path: Path) -> list[str]:
-    """The sheet names of a workbook (sniffed, so a mislabelled file gives FileReadError)."""
+    """The worksheet names of a workbook (sniffed, so a mislabelled file gives FileReadError).
+
+    Chart sheets, which hold a chart and no cells, are left out."""
     path = Path(path)
     kind = sniff(path)
     if kind == "xlsx":
@@ -242,7 +246,7 @@ def sheet_names(path: Path) -> list[str]:
             raise FileReadError(str(path), f"a damaged workbook ({type(exc).__name__}: {exc})",
                                 "open it in Excel and save it again as .xlsx") from None
         try:
-            return list(wb.sheetnames)
+            return [ws.title for ws in wb.worksheets]
         finally:
             wb.close()
     if kind == "xls":
@@ -266,7 +270,8 @@ def read_table(path, sheet: str | int | None = None, *, warnings: list[str] | No
     is_header: says whether a row of cells is the header; used to skip a title block above it (with a
                warning). Without it, row 1 is the header.
     warnings:  repairs are appended here (merged cells filled down, mojibake repaired, title rows skipped).
-    Completely empty rows are dropped; ``_row`` keeps the spreadsheet row number of each record.
+    Completely empty rows are dropped; ``_row`` keeps the spreadsheet row number of each record, and
+    ``table.attrs["header_row"]`` the spreadsheet row of the header (1, or the row below a title block).
     """
     path = Path(path)
     file = file or str(path)
@@ -287,7 +292,9 @@ def read_table(path, sheet: str | int | None = None, *, warnings: list[str] | No
                                 "rename it to .csv, or open it in Excel and save it as .xlsx")
         if sheet not in (None, 0):
             raise FileReadError(file, f"--sheet {sheet!r} given, but this is a text file with no sheets")
-        raw, merged = _read_text(path, file), {}
+        (raw, sep), merged = _read_text(path, file), {}
+        if sep == "|":
+            warnings.append(f"{file}: columns separated by '|' (not commas): read so; check the columns found")
     elif kind == "html":
         raise FileReadError(file, f"named {suffix or '(no extension)'} but is {_describe(kind)}, not a "
                                   "spreadsheet", "open it in Excel and save it as .xlsx or CSV UTF-8")
@@ -297,30 +304,34 @@ def read_table(path, sheet: str | int | None = None, *, warnings: list[str] | No
     return _finish(raw, merged, file, warnings, is_header, check_text)
 
 
-def _read_text(path: Path, file: str) -> pd.DataFrame:
+def _read_text(path: Path, file: str) -> tuple[pd.DataFrame, str]:
+    """The text file's cells as a header-less table, and the separator read."""
     raw = path.read_bytes()
     text, _encoding = decode_text(raw, file)
     text = text.lstrip("\ufeff")
-    sep = _sniff_delimiter(text, path.suffix.lower())
+    sep = _sniff_delimiter(text, path.suffix.lower(), file)
     try:
         table = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, header=None,
                             skip_blank_lines=False, engine="c")
     except pd.errors.EmptyDataError:
         raise FileReadError(file, "the file holds no table (no header row)") from None
     except pd.errors.ParserError as exc:
-        name = {",": "comma", ";": "semicolon", "\t": "tab"}.get(sep, repr(sep))
+        name = {",": "comma", ";": "semicolon", "\t": "tab", "|": "'|' (pipe)"}.get(sep, repr(sep))
         raise FileReadError(file, f"not a readable {name}-separated table ({exc})",
                             "every row needs the same number of columns; quote cells holding the "
                             "separator") from None
-    return table
+    return table, sep
 
 
-def _sniff_delimiter(text: str, suffix: str) -> str:
+def _sniff_delimiter(text: str, suffix: str, file: str = "") -> str:
     if suffix in (".tsv", ".tab"):
         return "\t"
     lines = [line for line in text[:65536].splitlines() if line.strip()][:20]
     if not lines:
         return ","
+    pipe = _pipe_separated(lines, file)
+    if pipe:
+        return pipe
     try:
         return csv.Sniffer().sniff("\n".join(lines), delimiters=",;\t").delimiter
     except csv.Error:
@@ -330,8 +341,31 @@ def _sniff_delimiter(text: str, suffix: str) -> str:
         return best if counts[best] else ","
 
 
+def _pipe_separated(lines: list[str], file: str) -> str | None:
+    """'|' when the header is separated by '|' alone and the first rows all have its number of '|'.
+
+    A header with '|' and no comma, semicolon or tab is not a comma-separated header; if the rows below do not
+    all have the header's number of '|' (a "|" inside a cell, such as a member list), which cell a value
+    belongs to cannot be told, so this is a FileReadError rather than a guess."""
+    header = lines[0]
+    if "|" not in header or any(d in header for d in (",", ";", "\t")):
+        return None
+    expected = header.count("|")
+    for number, line in enumerate(lines[1:], start=2):
+        if line.count("|") != expected:
+            raise FileReadError(file, f"the file seems to be separated by '|' (the header {header[:60]!r} has "
+                                      f"{expected + 1} columns), but non-blank line {number} has "
+                                      f"{line.count('|') + 1}: which cell a value belongs to cannot be told",
+                                "save it from your spreadsheet as comma-separated 'CSV UTF-8 (comma delimited)'")
+    return "|"
+
+
 def _read_workbook(path: Path, kind: str, sheet, file: str, is_header) -> tuple[pd.DataFrame, dict]:
-    """(cells as a header-less table, {row index: [(first row, last row)]} for merged ranges filled down)."""
+    """(cells as a header-less table, facts for :func:`_finish`).
+
+    The facts: ``merged`` (first row, last row, first column, last column), 0-based, of each merged range filled
+    in; ``sheet_name`` read; ``unsaved_formulas`` (row, column, formula) of empty cells holding a formula whose
+    value was never saved; ``note``, chart sheets skipped. Chart sheets (no cells) are never read."""
     if kind == "xls":
         try:
             book = pd.ExcelFile(path, engine="xlrd")
@@ -350,17 +384,47 @@ def _read_workbook(path: Path, kind: str, sheet, file: str, is_header) -> tuple[
         raise FileReadError(file, f"a damaged or truncated workbook ({type(exc).__name__}: {exc})",
                             "open it in Excel and save it again as .xlsx") from None
 
-    def cells(name, limit=None):
-        ws = wb[name]
-        rows = ws.iter_rows(values_only=True, max_row=limit)
-        return pd.DataFrame([["" if v is None else str(v) for v in r] for r in rows])
+    # chart sheets hold a chart and no cells: never read, and named when asked for
+    names = [ws.title for ws in wb.worksheets]
+    charts = [cs.title for cs in wb.chartsheets]
+    listed = ", ".join(repr(n) for n in names)
+    if isinstance(sheet, str) and sheet.strip().lower() in {c.strip().lower() for c in charts}:
+        raise FileReadError(file, f"sheet {sheet!r} is a chart sheet (a chart, no cells); its worksheets are: "
+                                  + (listed or "none"), "give a worksheet with --sheet" if names else "")
+    if not names:
+        raise FileReadError(file, "the workbook holds only chart sheets (" + ", ".join(repr(c) for c in charts)
+                                  + "), no worksheet with cells", "export the table itself, not its chart")
 
-    chosen = _choose_sheet(list(wb.sheetnames), sheet, file, lambda name: cells(name, HEADER_SEARCH_ROWS),
-                           is_header)
+    def rows_of(name, limit=None) -> list[tuple]:
+        return list(wb[name].iter_rows(values_only=True, max_row=limit))
+
+    def cells(name, limit=None):
+        return pd.DataFrame([["" if v is None else str(v) for v in r] for r in rows_of(name, limit)])
+
+    chosen = _choose_sheet(names, sheet, file, lambda name: cells(name, HEADER_SEARCH_ROWS), is_header)
+    skipped = [c for c in charts if wb.sheetnames.index(c) < wb.sheetnames.index(chosen)]
+    if skipped and (sheet is None or sheet == 0):
+        warnings_note = (f"chart sheet(s) {', '.join(repr(c) for c in skipped)} skipped (a chart holds no cells): "
+                         f"read the worksheet {chosen!r}")
+    else:
+        warnings_note = None
     ws = wb[chosen]
-    table = cells(chosen)
-    merged_rows = []
-    for rng in ws.merged_cells.ranges:
+    rows = rows_of(chosen)
+    some_empty = False
+    values = []
+    for r in rows:
+        if None in r:
+            some_empty = True
+        values.append(["" if v is None else str(v) for v in r])
+    table = pd.DataFrame(values)
+    # a formula whose value was never saved (a workbook written by a program, never opened in Excel) reads as
+    # an empty cell: looked for, in a second read of the sheet, only when some cell came back empty
+    unsaved = []
+    if some_empty:
+        unsaved = [(r, c, f) for r, c, f in _unsaved_formulas(path, chosen)
+                   if r < len(table) and c < table.shape[1] and table.iat[r, c] == ""]
+    merged_ranges = []
+    for rng in sorted(ws.merged_cells.ranges, key=lambda rng: (rng.min_row, rng.min_col)):
         r0, c0, r1, c1 = rng.min_row - 1, rng.min_col - 1, rng.max_row - 1, rng.max_col - 1
         if r0 >= len(table) or c0 >= table.shape[1]:
             continue
@@ -368,9 +432,107 @@ def _read_workbook(path: Path, kind: str, sheet, file: str, is_header) -> tuple[
         for r in range(r0, min(r1, len(table) - 1) + 1):
             for c in range(c0, min(c1, table.shape[1] - 1) + 1):
                 table.iat[r, c] = value
-        if r1 > r0:
-            merged_rows.append((r0, r1))
-    return table, {"merged": merged_rows, "sheet": chosen if chosen != wb.sheetnames[0] or sheet else None}
+        if r1 > r0 or c1 > c0:
+            merged_ranges.append((r0, min(r1, len(table) - 1), c0, min(c1, table.shape[1] - 1)))
+    return table, {"merged": merged_ranges, "sheet": chosen if chosen != names[0] or sheet else None,
+                   "sheet_name": chosen, "unsaved_formulas": unsaved, "note": warnings_note}
+
+
+_FORMULA_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
+_CELL_REF = re.compile(r"^([A-Za-z]{1,3})(\d+)$")
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _sheet_part(archive: zipfile.ZipFile, sheet_name: str) -> str:
+    """The zip member holding a worksheet's XML, found through the package's relationships."""
+    import posixpath
+    import xml.etree.ElementTree as ET
+
+    def relationships(part: str) -> dict[str, tuple[str, str]]:
+        folder, base = posixpath.split(part)
+        root = ET.fromstring(archive.read(posixpath.join(folder, "_rels", base + ".rels")))
+        out = {}
+        for rel in root:
+            target = rel.get("Target", "")
+            if rel.get("TargetMode") == "External":
+                continue
+            full = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+            out[rel.get("Id")] = (rel.get("Type", ""), full)
+        return out
+
+    workbook = next(p for t, p in relationships("").values() if t.endswith("/officeDocument"))
+    sheet_rels = relationships(workbook)
+    for el in ET.fromstring(archive.read(workbook)).iter():
+        if _local(el.tag) == "sheet" and el.get("name") == sheet_name:
+            rid = next(v for k, v in el.attrib.items() if _local(k) == "id")
+            return sheet_rels[rid][1]
+    raise KeyError(sheet_name)
+
+
+def _unsaved_formulas(path: Path, sheet_name: str) -> list[tuple[int, int, str]]:
+    """(row, column, formula), 0-based, of the sheet's formula cells that hold no saved value.
+
+    Excel and LibreOffice save each formula with its value (an empty text result as ``t="str"`` and an empty
+    value); a program that writes formulas without calculating them (openpyxl, some exports) saves none. The
+    sheet's XML is first scanned for any formula at all, and parsed only if one is there."""
+    import xml.etree.ElementTree as ET
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            part = _sheet_part(archive, sheet_name)
+            with archive.open(part) as fh:  # cheap scan: most sheets hold no formula
+                tail, found = b"", False
+                while chunk := fh.read(1 << 20):
+                    if _FORMULA_TAG.search(tail + chunk):
+                        found = True
+                        break
+                    tail = chunk[-16:]
+            if not found:
+                return []
+            out = []
+            with archive.open(part) as fh:
+                container = None
+                row_number, column = 0, -1
+                for event, el in ET.iterparse(fh, events=("start", "end")):
+                    tag = _local(el.tag)
+                    if event == "start":
+                        if tag == "sheetData":
+                            container = el
+                        elif tag == "row":
+                            row_number = int(el.get("r") or row_number + 1)
+                            column = -1
+                        continue
+                    if tag == "c":
+                        ref = _CELL_REF.match(el.get("r") or "")
+                        if ref:
+                            from openpyxl.utils import column_index_from_string
+
+                            column = column_index_from_string(ref.group(1).upper()) - 1
+                            row_number = int(ref.group(2))
+                        else:
+                            column += 1
+                        children = {_local(child.tag): child for child in el}
+                        formula, value = children.get("f"), children.get("v")
+                        saved = (value is not None and bool(value.text)) or el.get("t") in ("str", "inlineStr")
+                        if formula is not None and not saved:
+                            out.append((row_number - 1, column, formula.text or "(a shared formula)"))
+                    elif tag == "row" and container is not None:
+                        container.clear()  # rows done with: memory stays flat on a long sheet
+            return out
+    except (KeyError, StopIteration, ET.ParseError, zipfile.BadZipFile, ValueError):
+        # an unusual package that openpyxl reads: its formula view of the sheet (which cannot tell an empty
+        # text result from no saved value, so it may report a few formulas Excel did calculate)
+        import openpyxl
+
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=False)
+        try:
+            return [(r, c, str(v)[1:]) for r, row in enumerate(wb[sheet_name].iter_rows(values_only=True))
+                    for c, v in enumerate(row) if isinstance(v, str) and v.startswith("=")]
+        finally:
+            wb.close()
 
 
 def _choose_sheet(names: list[str], sheet, file: str, head_of: Callable, is_header) -> str:
@@ -404,19 +566,36 @@ def _header_index(head: pd.DataFrame, is_header) -> int | None:
     return None
 
 
+def _letter(column: int) -> str:
+    """The spreadsheet letter of a 0-based column index (0 -> A, 26 -> AA)."""
+    letters = ""
+    column += 1
+    while column:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
 def _finish(raw: pd.DataFrame, merged: dict, file: str, warnings: list[str], is_header, check_text: bool
             ) -> pd.DataFrame:
     raw = raw.fillna("").astype(str)
     if raw.empty:
         raise FileReadError(file, "the file holds no table (no header row)")
     header_at = 0
+    if merged.get("note"):
+        warnings.append(f"{file}: {merged['note']}")
     if is_header is not None:
         found = _header_index(raw, is_header)
         if found is not None and found > 0:
             above = raw.iloc[:found]
-            title = " / ".join(v for v in above.to_numpy().ravel() if v.strip())
-            warnings.append(f"{file}: rows 1-{found} ({title[:80]!r}) are a title above the header: "
-                            f"skipped; the header is row {found + 1}")
+            seen_values: dict[str, None] = {}  # a title merged across columns is in each cell: quoted once
+            for v in above.to_numpy().ravel():
+                if str(v).strip():
+                    seen_values.setdefault(" ".join(str(v).split()), None)
+            title = " / ".join(seen_values)
+            excerpt = title if len(title) <= 60 else title[:57] + "..."
+            rows = "row 1 is a title" if found == 1 else f"rows 1-{found} are a title"
+            warnings.append(f"{file}: {rows} above the header ({excerpt!r}): skipped; the header is row {found + 1}")
             header_at = found
     header = [str(c).strip() for c in raw.iloc[header_at].tolist()]
     # unnamed trailing columns (spreadsheet padding) are dropped when empty
@@ -432,16 +611,42 @@ def _finish(raw: pd.DataFrame, merged: dict, file: str, warnings: list[str], is_
         else:
             seen[h] = 1
         names.append(h)
+    name_of = dict(zip(keep, names))
+
+    def column(c: int) -> str:
+        return repr(name_of[c]) if c in name_of else f"{_letter(c)} (no header)"
+
+    unsaved = [(r, c, f) for r, c, f in merged.get("unsaved_formulas", []) if r >= header_at]
+    if unsaved:
+        cells = [f"cell {_letter(c)}{r + 1} (row {r + 1}, column {column(c)}): ={f[:60]}" for r, c, f in unsaved[:5]]
+        sheet_name = merged.get("sheet_name")
+        raise FileReadError(
+            file, (f"sheet {sheet_name!r}: " if sheet_name else "")
+            + f"{len(unsaved)} cell(s) hold a formula whose value was never saved (the workbook was written by a "
+            "program that does not calculate formulas and has not been saved by Excel since), so they read as "
+            "empty: " + "; ".join(cells) + (f" and {len(unsaved) - 5} more" if len(unsaved) > 5 else ""),
+            "open the file in Excel or LibreOffice and save it (that stores each formula's value), or copy the "
+            "cells and paste them as values")
     table = body[keep]
     table.columns = names
     table.insert(len(names), "_row", range(header_at + 2, header_at + 2 + len(table)))
     table = table.reset_index(drop=True)
-    for r0, r1 in merged.get("merged", []):
-        if r0 > header_at:
-            warnings.append(f"{file}: merged cells over rows {r0 + 1}-{r1 + 1}: the value is filled down "
-                            "into each of those rows (check that is meant)")
+    for r0, r1, c0, c1 in merged.get("merged", []):
+        if r1 <= header_at:
+            continue  # a title or the header itself
+        columns = [c for c in range(c0, c1 + 1)]
+        label = (f"column {column(c0)}" if len(columns) == 1
+                 else "columns " + ", ".join(column(c) for c in columns))
+        cells_range = f"{_letter(c0)}{r0 + 1}:{_letter(c1)}{r1 + 1}"
+        if r1 > r0:
+            warnings.append(f"{file}: merged cells over rows {r0 + 1}-{r1 + 1} in {label} ({cells_range}): the "
+                            "value is filled down into each of those rows (check that is meant)")
+        else:
+            warnings.append(f"{file}: merged cells in row {r0 + 1} across {label} ({cells_range}): the value is "
+                            "copied into each of those columns (check that is meant)")
     blank = (table.drop(columns="_row").apply(lambda col: col.str.strip() == "")).all(axis=1)
     table = table[~blank].reset_index(drop=True)
     if check_text:
         table = _repair_mojibake(table, file, warnings)
+    table.attrs["header_row"] = header_at + 1  # for messages: "header = row 3" after a title block
     return table
