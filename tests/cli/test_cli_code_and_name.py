@@ -16,22 +16,22 @@ def _check(path, capsys):
     return rc, cap.out + cap.err
 
 
+def _tidy(folder, memberships: list[str]):
+    (folder / "partnerships.csv").write_text("partnership_id,name,nature,function\nT1,Surrey waste,frontline,waste\n",
+                                             encoding="utf-8")
+    (folder / "memberships.csv").write_text("partnership_id,code,council_name_as_written\n" + "\n".join(memberships)
+                                            + "\n", encoding="utf-8")
+    return folder
+
+
 def test_tidy_code_and_name_that_disagree_is_an_error(tmp_path, capsys):
-    (tmp_path / "partnerships.csv").write_text("partnership_id,name,nature,function\nT1,Surrey waste,frontline,"
-                                               "waste\n", encoding="utf-8")
-    (tmp_path / "memberships.csv").write_text("partnership_id,code,council_name_as_written\nT1,E07000207,Surrey Heath\n"
-                                              "T1,E07000210,Mole Valley\n", encoding="utf-8")
-    rc, out = _check(tmp_path, capsys)
+    rc, out = _check(_tidy(tmp_path, ["T1,E07000207,Surrey Heath", "T1,E07000210,Mole Valley"]), capsys)
     assert rc == 2
     assert "row 2" in out and "E07000207" in out and "Surrey Heath" in out and "Elmbridge" in out
 
 
 def test_tidy_code_and_name_that_agree_or_a_name_not_recognised_is_fine(tmp_path, capsys):
-    (tmp_path / "partnerships.csv").write_text("partnership_id,name,nature,function\nT1,Surrey waste,frontline,"
-                                               "waste\n", encoding="utf-8")
-    (tmp_path / "memberships.csv").write_text("partnership_id,code,council_name_as_written\nT1,E07000214,Surrey Heath\n"
-                                              "T1,E07000210,MVDC waste team\n", encoding="utf-8")
-    rc, out = _check(tmp_path, capsys)
+    rc, out = _check(_tidy(tmp_path, ["T1,E07000214,Surrey Heath", "T1,E07000210,MVDC waste team"]), capsys)
     assert rc == 0, out
 
 
