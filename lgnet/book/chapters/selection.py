@@ -48,7 +48,7 @@ def logistic_result(run: Run, model: str, dataset: str | None = None):
         res = selection_result(run, models=[model], logistic=True, dataset=dataset)
     except ValueError as exc:  # reported in the table, not hidden: the page says the model could not be fitted
         return str(exc)
-    return res.not_fitted.get(model, res)
+    return (getattr(res, "not_fitted", None) or {}).get(model, res)
 
 
 # --------------------------------------------------------------------------------------------------
