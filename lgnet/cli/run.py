@@ -65,6 +65,24 @@ def _check_file_first(args: argparse.Namespace) -> None:
         print(block, flush=True)
 
 
+# Sphinx's warnings about links to pages that a --chapters variant leaves out (expected there)
+_LINKS_TO_LEFT_OUT = ("unknown document:", "undefined label:")
+
+
+def _print_build_warnings(result, partial: bool) -> None:
+    warnings = list(result.build_warnings)
+    log = result.out / "_build" / "lgnet-build.log"
+    links = [w for w in warnings if partial and any(k in w for k in _LINKS_TO_LEFT_OUT)]
+    other = [w for w in warnings if w not in links]
+    head = f"{len(warnings)} Sphinx warning(s) in the build (log: {log})"
+    if links:
+        head += (f"; {len(links)} of them are links to chapters not in this variant (expected with --chapters: "
+                 "run the whole book once, then --chapters into the same folder)")
+    print(head + (f"; the other{'s' if len(other) != 1 else ''}, first shown:" if other else ""))
+    for line in other[:5]:
+        print(f"  {line}")
+
+
 def run(args: argparse.Namespace) -> int:
     from lgnet.book import runbook
 
@@ -100,10 +118,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"  {'HTML build':<{width}}  {result.build_seconds:7.1f} s")
         print(f"HTML book: {result.html_index}")
         if result.build_warnings:
-            print(f"{len(result.build_warnings)} Sphinx warning(s) in the build (log: "
-                  f"{result.out / '_build' / 'lgnet-build.log'}); the first:")
-            for line in result.build_warnings[:5]:
-                print(f"  {line}")
+            _print_build_warnings(result, partial=args.chapters is not None)
     else:
         print("HTML book: not built (--no-build); build it with: jupyter-book build " + str(result.out))
     sys.stdout.flush()

@@ -73,3 +73,23 @@ def test_export_names_files_it_did_not_write(tmp_path, capsys):
     text = capsys.readouterr().out
     assert rc == 0
     assert "not written by this export" in text and "one_mode.graphml" in text
+
+
+def test_partial_run_says_which_build_warnings_are_links_to_chapters_left_out(tmp_path, capsys, monkeypatch):
+    """With --chapters the variant book leaves the other chapters out: Sphinx warns about every link to them.
+    Those are counted apart from any other warning, which is listed."""
+    from types import SimpleNamespace
+
+    from lgnet.book import runbook
+
+    warnings = ["book/03.ipynb:3: WARNING: unknown document: '02_propensity'",
+                "book/appendix_teaching.md:22: WARNING: undefined label: 'fig-ch1-map'",
+                "book/03.ipynb:9: WARNING: image file not readable: x.png"]
+    fake = SimpleNamespace(out=tmp_path, timings={"03_partner_selection.ipynb": 1.0}, kept=[], results=[],
+                           html_index=tmp_path / "index.html", build_seconds=1.0, build_warnings=warnings)
+    monkeypatch.setattr(runbook, "run_book", lambda **kw: fake)
+    rc = main(["run", "--year", "2017", "--partnerships", "simulated", "--chapters", "3"])
+    out = capsys.readouterr().out
+    assert rc == 0
+    assert "2 of them are links to chapters not in this variant" in out
+    assert "image file not readable" in out and "unknown document" not in out
