@@ -60,6 +60,7 @@ def test_dataset_note_lists_the_warnings_in_a_closed_box(tmp_path):
     pdata = load_partnerships(str(f), year=2017)
     box = notes.file_warnings_note(pdata, str(f))
     assert ":class: dropdown" in box and "Reading mine.csv: 3 warnings" in box
+    assert "`" not in box.splitlines()[0][3:]  # a backtick in a ``` fence's info string ends the fence (CommonMark)
     assert str(tmp_path) not in box  # the file's name, not where it sits on the analyst's machine
     assert notes.file_warnings_note(type(pdata)(pdata.partnerships, pdata.memberships, 2017, "x", meta={}), "x") == ""
 

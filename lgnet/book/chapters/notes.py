@@ -29,8 +29,10 @@ class Note:
 
 
 def admonition(title: str, body: str, cls: str = "note") -> Note:
-    """A MyST admonition box with ``title`` and ``body`` (``cls``: note, warning, important, dropdown ...)."""
-    return Note(f"```{{admonition}} {title}\n:class: {cls}\n{body}\n```\n")
+    """A MyST admonition box with ``title`` and ``body`` (``cls``: note, warning, important, dropdown ...). The
+    title loses any backtick: in a ``` fence's first line a backtick ends the fence (CommonMark), and the box
+    would print as text."""
+    return Note(f"```{{admonition}} {str(title).replace('`', '')}\n:class: {cls}\n{body}\n```\n")
 
 
 def dataset_counts(run: Run) -> dict:
@@ -143,7 +145,7 @@ def file_warnings_note(pdata, source: str) -> str:
     where, name = str(source), Path(str(source)).name
     items = "\n".join(f"- {_escape(str(w).replace(where, name))}" for w in warnings)
     return admonition(f"Reading {name}: {len(warnings)} warning{'s' if len(warnings) != 1 else ''} "
-                      "(as `lgnet check` prints them)", items, "dropdown").markdown
+                      "(as lgnet check prints them)", items, "dropdown").markdown
 
 
 def coverage_note(run: Run) -> Note:
