@@ -129,19 +129,12 @@ def format_evidence_sets(sets: dict) -> str:
 
 def user_aliases(path):
     """The analyst's alias table (--aliases FILE) followed by the project's: the analyst's rows win."""
-    from pathlib import Path
+    from lgnet.data.names import AliasTableError, with_project_aliases
 
-    import pandas as pd
-
-    from lgnet.data.names import AliasTableError, load_aliases
-
-    if not Path(path).is_file():
-        raise LgnetError(f"--aliases: {path} not found")
     try:
-        own, project = load_aliases(path), load_aliases()
+        return with_project_aliases(path, "--aliases")
     except AliasTableError as exc:
-        raise LgnetError(f"--aliases: {exc}") from None
-    return pd.concat([own, project], ignore_index=True)
+        raise LgnetError(str(exc)) from None
 
 
 def warnings_block(data) -> str:
@@ -170,13 +163,14 @@ def run(args) -> int:
         extra = {"sheet": args.sheet} if args.sheet else {}
         if args.aliases:
             extra["aliases"] = user_aliases(args.aliases)
-        data = load_partnerships(args.file, year=args.year, **extra)
+        sets = load_evidence_sets(args.year, **extra) if is_documented(args.file) else None  # read once
+        data = sets[args.file] if sets else load_partnerships(args.file, year=args.year, **extra)
     except PartnershipFileError:
         raise
     except FileNotFoundError as exc:
         raise LgnetError(str(exc)) from exc
     print(format_summary(data, summarise(data), quiet=args.quiet))
-    if is_documented(args.file):
+    if sets:
         print()
-        print(format_evidence_sets(load_evidence_sets(args.year)))
+        print(format_evidence_sets(sets))
     return 0

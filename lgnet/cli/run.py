@@ -49,17 +49,17 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     return parser
 
 
-def _check_file_first(args: argparse.Namespace) -> None:
+def _check_file_first(args: argparse.Namespace, aliases=None) -> None:
     """An analyst's file is read (and checked) before any chapter runs: an error stops the run at once, exit
     status 2, as `lgnet check` would; its warnings are printed, since the chapters' kernels do not print them."""
     from lgnet.data.evidence_sets import is_documented
 
     if args.partnerships == "simulated" or is_documented(args.partnerships):
         return
-    from lgnet.cli.check import user_aliases, warnings_block
+    from lgnet.cli.check import warnings_block
     from lgnet.data.partnerships import load_partnerships
 
-    extra = {"aliases": user_aliases(args.aliases)} if args.aliases else {}
+    extra = {"aliases": aliases} if aliases is not None else {}
     block = warnings_block(load_partnerships(args.partnerships, year=args.year, **extra))
     if block:
         print(block, flush=True)
@@ -86,13 +86,14 @@ def _print_build_warnings(result, partial: bool) -> None:
 def run(args: argparse.Namespace) -> int:
     from lgnet.book import runbook
 
+    aliases = None
     if args.aliases:
         from lgnet.cli.check import user_aliases
 
-        user_aliases(args.aliases)  # a missing or malformed table is an error before anything runs
+        aliases = user_aliases(args.aliases)  # a missing or malformed table is an error before anything runs
     if args.permutations is not None and args.permutations < 1:
         raise LgnetError(f"--permutations {args.permutations}: give a positive number, e.g. 999")
-    _check_file_first(args)
+    _check_file_first(args, aliases)
     result = runbook.run_book(
         year=args.year,
         partnerships=args.partnerships,

@@ -307,6 +307,18 @@ def load_aliases(path: Path | str | None = None) -> pd.DataFrame:
     return table
 
 
+def with_project_aliases(path: Path | str, label: str) -> pd.DataFrame:
+    """An analyst's alias table followed by the project's (the analyst's rows win). A missing or malformed
+    table is an AliasTableError whose message starts with ``label`` (how the table was given: "--aliases",
+    "LGNET_ALIASES=...")."""
+    if not Path(path).is_file():
+        raise AliasTableError(f"{label}: {path} not found")
+    try:
+        return pd.concat([load_aliases(path), load_aliases()], ignore_index=True)
+    except AliasTableError as exc:
+        raise AliasTableError(f"{label}: {exc}") from None
+
+
 def _shown_path(path: Path) -> str:
     """The project's own table as data/aliases.csv; an analyst's as they gave it."""
     try:

@@ -47,7 +47,8 @@ from tqdm.auto import tqdm
 from lgnet.data import paths
 from lgnet.data.errors import LgnetError
 from lgnet.data.evidence_sets import DEFAULT_SET, EVIDENCE_SETS, evidence_set, is_documented
-from lgnet.data.names import AliasTableError, CouncilMatcher, MatchResult, load_aliases, load_registry
+from lgnet.data.names import (AliasTableError, CouncilMatcher, MatchResult, load_aliases, load_registry,
+                               with_project_aliases)
 from lgnet.data.name_context import resolve_in_context
 from lgnet.data.partnership_data import NATURES, PartnershipData, RecordWarning, concerns, participation
 from lgnet.data.readers import read_table, sheet_names
@@ -332,12 +333,10 @@ def user_aliases_from_environment() -> pd.DataFrame | None:
     value = os.environ.get(ALIASES_ENV, "").strip()
     if not value:
         return None
-    if not Path(value).is_file():
-        raise LgnetError(f"{ALIASES_ENV}={value}: alias file not found")
     try:
-        return pd.concat([load_aliases(value), load_aliases()], ignore_index=True)
+        return with_project_aliases(value, ALIASES_ENV)
     except AliasTableError as exc:
-        raise LgnetError(f"{ALIASES_ENV}: {exc}") from None
+        raise LgnetError(str(exc)) from None
 
 
 def _context(year: int, councils: pd.DataFrame | None, aliases: pd.DataFrame | None,

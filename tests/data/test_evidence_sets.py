@@ -232,3 +232,16 @@ def test_participation_is_counted_the_same_everywhere(sets_2017):
         e, s, d = data.meta["evidence_set"], summarise(data, councils), describe(data, councils)
         assert e["councils"] == s["councils_matched"] == d["participants"], name
         assert e["participation"] == s["participation"] == pytest.approx(d["participation"], abs=1e-12), name
+
+
+def test_cli_check_documented_uses_the_analysts_aliases_for_every_set(capsys, tmp_path):
+    """The summary and the evidence-set table come from one reading with the same aliases: an alias that
+    excludes a name changes both alike."""
+    a = tmp_path / "mine.csv"
+    a.write_text("alias,code,valid_from_year,valid_to_year,status,note\n"
+                 "Worcester City Council,,,,not_a_council,test: treat as not a council\n", encoding="utf-8")
+    assert main(["check", "documented", "--year", "2017", "--quiet", "--aliases", str(a)]) == 0
+    out = capsys.readouterr().out
+    memberships = int(next(line for line in out.splitlines() if line.strip().startswith("memberships")).split()[1])
+    row = next(line for line in out.splitlines() if line.strip().startswith("documented "))
+    assert memberships < 970 and str(memberships) in row.split(), (memberships, row)
