@@ -140,3 +140,24 @@ def test_a_coefficient_verdict_with_too_few_permutations_to_reach_alpha_is_not_c
     assert v.startswith("not comparable") and "19 permutations" in v and "0.05" in v
     assert verdict("coefficient", estimate=0.3, p=0.01, permutations=99, article_sign=1,
                    article_significant=True).startswith("agrees")
+
+
+def test_value_verdict_at_the_articles_precision():
+    """The article gives the mean as a whole number ('mean 4'): 4.2 agrees at that precision, 4.6 does not."""
+    from lgnet.book.chapters.display import verdict
+
+    assert verdict("value", value=4.2, article=4, digits=0).startswith("agrees")
+    assert verdict("value", value=4.6, article=4, digits=0).startswith("differs")
+    assert verdict("value", value=4.2, article=4).startswith("differs")  # exact when no precision is given
+
+
+def test_chapter_one_answer_uses_the_closing_tables_rules():
+    """The exercise's list of matching rows follows the table: participation at or above 97% agrees, and the mean
+    is compared at the article's precision."""
+    from lgnet.book.answers.background import matches
+
+    d = {"partnerships": 0, "partnerships_by_nature": {}, "participation": 0.97,
+         "degree_participants": {"median": 0, "mean": 4.2, "max": 0}}
+    same, _ = matches(d)
+    assert any(s.startswith("councils in ≥1 partnership") for s in same)
+    assert any(s.startswith("mean partnerships") for s in same)

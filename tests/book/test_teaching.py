@@ -107,3 +107,17 @@ def test_proximity_answer_rounds_as_the_table_does(small_run):
     expected = body.iloc[0, 2]  # "expected from distance alone", as the book shows it
     text = _text(small_run, "selection", 2)
     assert f"against {expected} expected" in text
+
+
+@pytest.mark.parametrize("block", ["organisational", "resource"])
+def test_propensity_answers_hold_when_the_run_leaves_a_block_out(small_run, block):
+    """Exercise 2 asks the student to set leave_out: the answers compare with the full model whatever the run's
+    own leave_out, and do not fail or describe the reduced model as 'all three blocks'."""
+    import dataclasses
+
+    from lgnet.book.answers import propensity as ans
+
+    reduced = dataclasses.replace(small_run, leave_out=block)
+    assert _text(reduced, "propensity", 2) == _text(small_run, "propensity", 2)
+    assert _text(reduced, "propensity", 3) == _text(small_run, "propensity", 3)
+    assert ans.metro_coefficient(reduced) == ans.metro_coefficient(small_run)

@@ -7,15 +7,15 @@ from __future__ import annotations
 
 from lgnet.book.answers._common import pct
 from lgnet.book.chapters import data
-from lgnet.book.chapters.display import ARTICLE, num
+from lgnet.book.chapters.display import ARTICLE, num, verdict
 from lgnet.book.chapters.run import SIMULATED, label
 
 
 def matches(d: dict) -> tuple[list[str], list[str]]:
     """Which of the article's headline figures a network summary (``data.describe``) reproduces, as
-    (matching, differing) lists of readable row names. Counts must be equal; participation must be over the
-    article's 97%; the median equal and the mean equal once rounded to a whole number (the article's
-    precision)."""
+    (matching, differing) lists of readable row names, by the closing table's rules (``display.verdict``):
+    counts equal; participation at or above the article's 97%; the median equal and the mean equal at the
+    article's precision (a whole number)."""
     deg = d["degree_participants"]
     by = d.get("partnerships_by_nature", {})
     checks = {
@@ -24,11 +24,14 @@ def matches(d: dict) -> tuple[list[str], list[str]]:
         **{f"{n} ({int(by.get(n, 0))} against {ARTICLE[n]['value']})": int(by.get(n, 0)) == ARTICLE[n]["value"]
            for n in ("frontline", "administrative", "mixed")},
         f"councils in ≥1 partnership ({pct(d['participation'])} against over 97%)":
-            d["participation"] > ARTICLE["participation"]["value"],
+            verdict("bound", value=d["participation"], bound=ARTICLE["participation"]["value"],
+                    at_least=True).startswith("agrees"),
         f"median partnerships per participating council ({num(deg.get('median'))} against "
         f"{ARTICLE['degree_median']['value']})": deg.get("median") == ARTICLE["degree_median"]["value"],
         f"mean partnerships per participating council ({num(deg.get('mean'))} against "
-        f"{ARTICLE['degree_mean']['value']})": round(float(deg.get("mean", 0))) == ARTICLE["degree_mean"]["value"],
+        f"{ARTICLE['degree_mean']['value']})":
+            verdict("value", value=deg.get("mean", 0), article=ARTICLE["degree_mean"]["value"],
+                    digits=0).startswith("agrees"),
         f"most partnerships of one council ({num(deg.get('max'))} against {ARTICLE['degree_max']['value']})":
             deg.get("max") == ARTICLE["degree_max"]["value"],
     }

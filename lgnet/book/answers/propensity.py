@@ -76,7 +76,7 @@ def exercise_1(run) -> str:
 
 def exercise_2(run) -> str:
     """Answer to the exercise on leaving one block of predictors out (``leave_out``)."""
-    full = _summary(run)
+    full = _summary(rerun(run, leave_out=""))  # the student may have set leave_out: compare with all blocks
     less = _summary(rerun(run, leave_out="organisational"))
     drop = full["combined"]["r2"] - less["combined"]["r2"]
     own = full["organisational"]["r2"]
@@ -102,7 +102,7 @@ def exercise_2(run) -> str:
 def metro_coefficient(run, dataset=None):
     """The metropolitan-district coefficient of the combined propensity model: (estimate, permutation p), or
     None when the model has no such term."""
-    c = propensity_result(run, dataset).coefficients()
+    c = propensity_result(rerun(run, leave_out=""), dataset).coefficients()  # the combined model of all blocks
     rows = c[(c["model"] == "combined") & (c["term"].astype(str) == f"type[{METRO}]")]
     if not len(rows):
         return None

@@ -10,17 +10,17 @@ import math
 
 import numpy as np
 
-from lgnet.book.answers._common import number, perm_p, rerun
+from lgnet.book.answers._common import number, perm_p, rerun, significant
 from lgnet.book.chapters import data
-from lgnet.book.chapters.display import pct
-from lgnet.book.chapters.selection import proximity_table, selection_result
+from lgnet.book.chapters.display import p_floor, pct
+from lgnet.book.chapters.selection import _proximity, selection_result
 from lgnet.book.chapters.terms import term_label
 
 
 def _coefs(run, model: str = "organisational"):
-    res = selection_result(run)
-    table = res.coefficients() if callable(getattr(res, "coefficients", None)) else res.coefficients
-    return table[table["model"].astype(str) == model] if "model" in table.columns else table
+    """One model's coefficients (fitting that model only: the answer reruns it at other permutation counts)."""
+    c = selection_result(run, models=[model]).coefficients()
+    return c[c["model"] == model]
 
 
 def county_ties(run) -> dict:
@@ -54,24 +54,22 @@ def exercise_1(run) -> str:
 
 def exercise_2(run) -> str:
     """Answer to the exercise comparing regional homophily with proximity."""
-    prox = proximity_table(run)
-    row = prox.iloc[0]
-    cols = list(prox.columns)
-    observed, expected, ratio, p = row[cols[0]], row[cols[1]], row[cols[2]], row[cols[3]]
-    p_text = f"p {p}" if str(p)[:1] in "<≤" else f"p = {p}"
-    small = str(p)[:1] in "<≤" or float(str(p)) < 0.05
-    if float(ratio) > 1 and small:
+    r = _proximity(data.key(run), "region", run.permutations)  # the numbers behind the table's first row
+    observed, expected, ratio, p, n_sim = r["observed"], r["expected"], r["ratio"], r["p_value"], int(r["n_sim"])
+    small = significant(max(float(p), p_floor(n_sim)))
+    if ratio > 1 and small:
         says = ("more same-region ties than proximity produces, beyond chance: regional homophily beyond "
                 "distance")
-    elif float(ratio) > 1:
+    elif ratio > 1:
         says = "more same-region ties than proximity produces, but not beyond chance"
     else:
         says = "no more same-region ties than proximity alone produces: no regional homophily beyond distance"
     return (
-        f"The first row of the proximity table answers it: within the same {prox.index[0]}, {number(observed)} "
-        f"ties are observed against {number(expected)} expected from distance alone (ratio {number(ratio)}, "
-        f"{p_text}): {says}. The region coefficient of the organisational model asks the same while holding "
-        "distance, county and type constant; the table shows it without a model."
+        f"The first row of the proximity table answers it: within the same region, {number(int(observed))} "
+        f"ties are observed against {number(round(float(expected), 1))} expected from distance alone (ratio "
+        f"{number(round(float(ratio), 2))}, {perm_p(p, n_sim)}): {says}. The region coefficient of the "
+        "organisational model asks the same while holding distance, county and type constant; the table shows "
+        "it without a model."
     )
 
 
@@ -79,8 +77,7 @@ def exercise_3(run) -> str:
     """Answer to the exercise on the number of permutations (99 against 1999)."""
     small, large = rerun(run, permutations=99), rerun(run, permutations=max(1999, run.permutations))
     a, b = _coefs(small), _coefs(large)
-    p_col = next(c for c in ("p_perm", "p", "p_value") if c in a.columns)
-    term = "term" if "term" in a.columns else a.columns[0]
+    p_col, term = "p_value", "term"
     merged = a[[term, p_col]].merge(b[[term, p_col]], on=term, suffixes=("_99", "_large"))
     merged = merged[merged[term].astype(str) != "(intercept)"]
     merged[term] = [term_label(t) for t in merged[term]]

@@ -13,9 +13,9 @@ from lgnet.book.chapters.terms import term_label
 
 
 def _coef(run, term: str, model: str = "organisational", dataset=None) -> tuple[float, float]:
-    res = selection_result(run, dataset=dataset)
-    c = res.coefficients() if callable(res.coefficients) else res.coefficients
-    row = c[(c["model"].astype(str) == model) & (c["term"].astype(str) == term)].iloc[0]
+    """(estimate, permutation p) of one term, fitting that model only."""
+    c = selection_result(run, models=[model], dataset=dataset).coefficients()
+    row = c[(c["model"] == model) & (c["term"] == term)].iloc[0]
     return float(row["estimate"]), float(row["p_value"])
 
 

@@ -166,6 +166,6 @@ def compare_background(run: Run) -> pd.DataFrame:
          verdict("value", value=deg.get("median"), article=ARTICLE["degree_median"]["value"], comparable=med_ok,
                  why=med_why)),
         ("partnerships per council (mean)", "degree_mean", num(deg.get("mean")),
-         verdict("value", value=deg.get("mean"), article=ARTICLE["degree_mean"]["value"], comparable=tot_ok,
-                 why=tot_why)),
+         verdict("value", value=deg.get("mean"), article=ARTICLE["degree_mean"]["value"], digits=0,
+                 comparable=tot_ok, why=tot_why)),
     ])

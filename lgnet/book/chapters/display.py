@@ -277,7 +277,7 @@ def share_interval(k: int, n: int, level: float = 0.95) -> tuple[float, float]:
 def verdict(kind: str, *, estimate=None, p=None, permutations: int | None = None, article_sign: int | None = None,
             article_significant: bool | None = None, value=None, bound=None, comparable: bool = True,
             why: str = "", alpha: float = 0.05, at_least: bool = False, count=None, total=None,
-            article=None) -> str:
+            article=None, digits: int | None = None) -> str:
     """The verdict of one closing-table row: 'agrees', 'differs' or 'not comparable', from the numbers.
 
     kind="coefficient": the article's finding is a sign (+1/-1, None when not stated) and whether it was
@@ -286,7 +286,8 @@ def verdict(kind: str, *, estimate=None, p=None, permutations: int | None = None
     kind="bound": the run's ``value`` agrees when ``value <= bound`` (the article's ceiling), or, with
     ``at_least``, when ``value >= bound`` (the article's floor, e.g. 'over 97% of councils').
     kind="share": ``count`` of ``total`` agrees when the ``article`` share lies in its 95% Wilson interval.
-    kind="value": ``value`` agrees when it equals ``article`` (a count or a median).
+    kind="value": ``value`` agrees when it equals ``article`` (a count or a median); with ``digits``, once rounded
+    to the article's precision (the article's "mean 4" is a whole number: ``digits=0``).
     ``comparable=False`` (with ``why``) gives 'not comparable: why'; otherwise ``why`` is appended as a caveat.
     """
     if not comparable:
@@ -328,8 +329,9 @@ def verdict(kind: str, *, estimate=None, p=None, permutations: int | None = None
     elif kind == "value":
         if value is None or article is None or pd.isna(value):
             return "not comparable: not estimated in this run"
-        out = ("agrees (the same)" if abs(float(value) - float(article)) < 1e-9
-               else f"differs ({num(value)} against {num(article)})")
+        shown = round(float(value), digits) if digits is not None else float(value)
+        out = ("agrees (the same" + (" at the article's precision)" if digits is not None else ")")
+               if abs(shown - float(article)) < 1e-9 else f"differs ({num(value)} against {num(article)})")
     else:
         raise ValueError(f"kind must be 'coefficient', 'bound', 'share' or 'value', not {kind!r}")
     return out + (f"; {why}" if why else "")
