@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import itertools
 import json
 import re
 from pathlib import Path
@@ -107,7 +106,7 @@ def _read_matrix_csv_slow(path: Path) -> pd.DataFrame:
         i, j = np.argwhere(bad)[0]
         val = raw.iat[i, j]
         kind = "empty" if str(val).strip() == "" else "not numeric"
-        hint = (" (a decimal comma? write it with '.')" if re.fullmatch(r"\s*[-+]?\d*,\d+\s*", str(val)) else "")
+        hint = " (a decimal comma? write it with '.')" if _DECIMAL_COMMA.fullmatch(str(val)) else ""
         raise MatrixFileError(
             f"{path}: cell at row {raw.index[i]!r}, column {raw.columns[j]!r} is {kind} (value {val!r}){hint}; "
             f"{int(bad.sum())} such cell(s) in all. Every cell off the diagonal must be a number (use 0 for no tie)."
@@ -126,53 +125,48 @@ _DELIMITER_NAMES = {";": "';'", "\t": "tabs"}
 _DECIMAL_COMMA = re.compile(r"\s*[-+]?\d*,\d+(?:[eE][-+]?\d+)?\s*")
 
 
-def _other_dialect(path: Path, max_lines: int = 200) -> str | None:
-    """What to say when the file is not comma-separated UTF-8 text but ';'- or tab-separated (as Excel saves
-    'CSV' where the decimal mark is a comma, or 'Text (Tab delimited)'), or UTF-16 ('Unicode Text'); else None.
+def _split(lines: list[str], delim: str) -> list[list[str]]:
+    return [[c.strip() for c in row] for row in csv.reader(lines, delimiter=delim)]
 
-    A delimiter fits when the first lines split into the same number (> 1) of fields and every row label
-    is among the header's labels. Only the slow path calls this: valid files never pay for it.
-    """
+
+def _is_matrix(lines: list[str], delim: str) -> bool:
+    """Whether the first lines, split at ``delim``, have one width (> 1) and row labels among the header's."""
+    rows = _split(lines[:20], delim)
+    return (len({len(r) for r in rows}) == 1 and len(rows[0]) > 1
+            and all(r[0] in set(rows[0][1:]) for r in rows[1:]))
+
+
+def _other_dialect(path: Path) -> str | None:
+    """What to say when the file is not comma-separated text but ';'- or tab-separated (as Excel saves 'CSV'
+    where the decimal mark is a comma, or 'Text (Tab delimited)'), or UTF-16 ('Unicode Text'); else None.
+    Encoding and delimiter are found as for partnership files (lgnet.data.readers). Only the slow path calls
+    this: valid files never pay for it."""
+    from lgnet.data.readers import FileReadError, decode_text, sniff_delimiter
+
     try:
-        with open(path, "rb") as fh:
-            start = fh.read(4)
-        if start[:2] in (b"\xff\xfe", b"\xfe\xff"):
-            return ("the file is UTF-16 text (as Excel's 'Unicode Text' saves it); save it as 'CSV UTF-8 (Comma "
-                    "delimited)' instead: comma-separated, '.' decimals")
-        with open(path, encoding="utf-8-sig", errors="replace", newline="") as fh:
-            lines = [line for line in itertools.islice(fh, max_lines) if line.strip()]
-    except OSError:
+        text, encoding = decode_text(path.read_bytes(), str(path))
+    except (OSError, FileReadError):
         return None
-    if not lines:
+    if encoding.startswith("utf-16"):
+        return ("the file is UTF-16 text (as Excel's 'Unicode Text' saves it); save it as 'CSV UTF-8 (Comma "
+                "delimited)' instead: comma-separated, '.' decimals")
+    lines = [ln for ln in text.splitlines() if ln.strip()][:200]
+    delim = sniff_delimiter(text, path.suffix.lower(), str(path))
+    if delim == "," and not _is_matrix(lines, ","):  # a matrix's own test: its row labels are its column labels
+        delim = next((d for d in _DELIMITER_NAMES if _is_matrix(lines, d)), delim)  # ("Smith, A;0;1,5")
+    if delim not in _DELIMITER_NAMES:
         return None
-
-    def split(delim, some):
-        return [[c.strip() for c in row] for row in csv.reader(some, delimiter=delim)]
-
-    def fits(rows):
-        widths = {len(r) for r in rows}
-        return len(widths) == 1 and widths.pop() > 1 and all(r[0] in set(rows[0][1:]) for r in rows[1:])
-
-    head, header = lines[:20], lines[0]
-    if fits(split(",", head)):
-        return None
-    for delim, name in _DELIMITER_NAMES.items():
-        rows = split(delim, head)
-        if not (fits(rows) or (delim in header and "," not in header and len(rows[0]) > 1)):
-            continue
-        rows = split(delim, lines)
-        decimal = next(((r[0], rows[0][k], c) for r in rows[1:] for k, c in enumerate(r[1:], start=1)
-                        if k < len(rows[0]) and _DECIMAL_COMMA.fullmatch(c)), None)
-        what = f"the file seems to be separated by {name}, not commas"
-        if decimal:
-            what += (f", and to use decimal commas (e.g. {decimal[2]!r} at row {decimal[0]!r}, column "
-                     f"{decimal[1]!r})")
-        sep = "'\\t'" if delim == "\t" else repr(delim)
-        convert = f"pandas.read_csv(FILE, sep={sep}" + (", decimal=','" if decimal else "") + ", index_col=0).to_csv(NEW)"
-        return (what + ". Save it as comma-separated CSV with '.' decimals (in Excel: File > Options > Advanced, "
-                "untick 'Use system separators', set the decimal separator to '.', then Save As 'CSV UTF-8 (Comma "
-                f"delimited)'), or convert it, e.g. {convert}")
-    return None
+    rows = _split(lines, delim)
+    decimal = next(((r[0], rows[0][k], c) for r in rows[1:] for k, c in enumerate(r[1:], start=1)
+                    if k < len(rows[0]) and _DECIMAL_COMMA.fullmatch(c)), None)
+    what = f"the file seems to be separated by {_DELIMITER_NAMES[delim]}, not commas"
+    if decimal:
+        what += f", and to use decimal commas (e.g. {decimal[2]!r} at row {decimal[0]!r}, column {decimal[1]!r})"
+    sep = "'\\t'" if delim == "\t" else repr(delim)
+    convert = f"pandas.read_csv(FILE, sep={sep}" + (", decimal=','" if decimal else "") + ", index_col=0).to_csv(NEW)"
+    return (what + ". Save it as comma-separated CSV with '.' decimals (in Excel: File > Options > Advanced, "
+            "untick 'Use system separators', set the decimal separator to '.', then Save As 'CSV UTF-8 (Comma "
+            f"delimited)'), or convert it, e.g. {convert}")
 
 
 def align(matrices: dict[str, tuple[Path, pd.DataFrame]], reference: str) -> dict[str, np.ndarray]:
@@ -230,11 +224,16 @@ def run(args: argparse.Namespace) -> int:
         else:
             res = qap.mrqap(y, arrays, permutations=args.permutations, seed=args.seed,
                             directed=args.directed, quiet=args.quiet, r2_test=args.r2_test)
+    except qap.AsymmetricError as exc:  # qap knows the cells by index; here they are named by node label
+        ri, cj = labels[exc.i], labels[exc.j]
+        raise LgnetError(_name_files(
+            f"{exc.matrix}: not symmetric: row {ri!r}, column {cj!r} is {exc.a_ij!r} but row {cj!r}, column {ri!r} "
+            f"is {exc.a_ji!r} ({exc.pairs} pair{'s' if exc.pairs > 1 else ''} of cells differ"
+            f"{'s' if exc.pairs == 1 else ''} in all). An undirected analysis (the default) uses each pair once, so "
+            "the two cells must be equal: correct the file, or pass --directed if the network is directed.",
+            mats)) from None
     except ValueError as exc:
-        # qap names cells by 0-based index; an asymmetric matrix is named here by its node labels
-        # (checked only after qap refused the data, so valid runs do not pay for a second pass)
-        asymmetric = None if args.directed else _asymmetry_message({"y": y, **arrays}, mats, labels)
-        raise LgnetError(asymmetric or _name_files(str(exc), mats)) from None
+        raise LgnetError(_name_files(str(exc), mats)) from None
     print(res.summary())
     if args.json:
         out = Path(args.json)
@@ -242,38 +241,6 @@ def run(args: argparse.Namespace) -> int:
         out.write_text(json.dumps(_strict_json(res.to_dict()), indent=2, allow_nan=False) + "\n", encoding="utf-8")
         print(f"wrote {out}")
     return 0
-
-
-def _asymmetry_message(arrays: dict[str, np.ndarray], mats: dict, labels: list) -> str | None:
-    """For the first matrix (response first) that is not symmetric, the two cells of its first unequal pair by
-    node label and value, and the count of such pairs; None if all are symmetric.
-
-    Same tolerance as lgnet.stats.qap's check (a pair differs when either cell is not close to the other).
-    """
-    for name, A in arrays.items():
-        n = A.shape[0]
-        step = max(1, 2**22 // max(n, 1))  # blocks of rows: bounded memory for large n
-        first, count = None, 0
-        for r0 in range(0, n, step):
-            a, b = A[r0 : r0 + step], A[:, r0 : r0 + step].T
-            rows = np.arange(r0, r0 + a.shape[0])[:, None]
-            bad = (np.abs(a - b) > 1e-12 + 1e-10 * np.minimum(np.abs(a), np.abs(b))) & (np.arange(n)[None, :] > rows)
-            if bad.any():
-                count += int(bad.sum())
-                if first is None:
-                    k, j = np.argwhere(bad)[0]
-                    first = (int(r0 + k), int(j))
-        if first is None:
-            continue
-        i, j = first
-        path = mats[name][0]
-        tag = "y (response)" if name == "y" else f"predictor {name!r}"
-        ri, cj = labels[i], labels[j]
-        return (f"{tag} [{path}]: not symmetric: row {ri!r}, column {cj!r} is {float(A[i, j])!r} but row {cj!r}, "
-                f"column {ri!r} is {float(A[j, i])!r} ({count} pair{'s' if count > 1 else ''} of cells differ"
-                f"{'s' if count == 1 else ''} in all). An undirected analysis (the default) uses each pair once, so "
-                "the two cells must be equal: correct the file, or pass --directed if the network is directed.")
-    return None
 
 
 def _strict_json(value):

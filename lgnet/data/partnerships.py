@@ -479,13 +479,12 @@ def _finish(source: str, partnerships: pd.DataFrame, memberships: pd.DataFrame, 
     duplicates = []
     first_rows = memberships.groupby(["partnership_id", "code"], sort=False)["_row"].transform("first")
     for m in memberships[duplicated].assign(_first=first_rows[duplicated]).to_dict("records"):
-        first = {"_row": m["_first"]}
         duplicates.append({"partnership_id": m["partnership_id"], "code": m["code"],
                            "as_written": m["council_name_as_written"], "row": int(m["_row"]),
-                           "first_row": int(first["_row"])})
+                           "first_row": int(m["_first"])})
         ctx.warnings.append(RecordWarning(
             f"{m['_file']}, row {int(m['_row'])}: {_text(m['council_name_as_written']) or m['code']!r} is listed "
-            f"twice in partnership {m['partnership_id']} (first at row {int(first['_row'])}, same council "
+            f"twice in partnership {m['partnership_id']} (first at row {int(m['_first'])}, same council "
             f"{m['code']}): counted once", m["partnership_id"]))
     memberships = memberships[~duplicated]
 

@@ -309,7 +309,7 @@ def _read_text(path: Path, file: str) -> tuple[pd.DataFrame, str]:
     raw = path.read_bytes()
     text, _encoding = decode_text(raw, file)
     text = text.lstrip("\ufeff")
-    sep = _sniff_delimiter(text, path.suffix.lower(), file)
+    sep = sniff_delimiter(text, path.suffix.lower(), file)
     try:
         table = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, header=None,
                             skip_blank_lines=False, engine="c")
@@ -323,7 +323,8 @@ def _read_text(path: Path, file: str) -> tuple[pd.DataFrame, str]:
     return table, sep
 
 
-def _sniff_delimiter(text: str, suffix: str, file: str = "") -> str:
+def sniff_delimiter(text: str, suffix: str, file: str = "") -> str:
+    """The delimiter of delimited text: ',' ';' tab or '|' (tab for .tsv/.tab), from its first lines."""
     if suffix in (".tsv", ".tab"):
         return "\t"
     lines = [line for line in text[:65536].splitlines() if line.strip()][:20]
@@ -568,12 +569,9 @@ def _header_index(head: pd.DataFrame, is_header) -> int | None:
 
 def _letter(column: int) -> str:
     """The spreadsheet letter of a 0-based column index (0 -> A, 26 -> AA)."""
-    letters = ""
-    column += 1
-    while column:
-        column, rest = divmod(column - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(column + 1)
 
 
 def _finish(raw: pd.DataFrame, merged: dict, file: str, warnings: list[str], is_header, check_text: bool

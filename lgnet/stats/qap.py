@@ -241,18 +241,37 @@ def _as_square(M, name: str, n: int | None) -> np.ndarray:
     return A
 
 
+class AsymmetricError(ValueError):
+    """A matrix of an undirected analysis that is not symmetric: ``matrix`` (its name in messages), the first
+    unequal pair's 0-based cells ``i``, ``j`` (i < j) with their values, and ``pairs`` (how many pairs differ), so
+    that a caller with node labels can name the cells by label."""
+
+    def __init__(self, matrix: str, i: int, j: int, a_ij: float, a_ji: float, pairs: int):
+        self.matrix, self.i, self.j, self.a_ij, self.a_ji, self.pairs = matrix, i, j, a_ij, a_ji, pairs
+        super().__init__(f"{matrix}: not symmetric (cell [{i}, {j}] = {a_ij} but [{j}, {i}] = {a_ji}; {pairs} "
+                         "pair(s) differ); undirected analysis uses each pair once - pass directed=True "
+                         "(--directed) for directed data")
+
+
 def _check_symmetric(A: np.ndarray, name: str) -> None:
+    """AsymmetricError unless A equals its transpose (rtol 1e-10, atol 1e-12); in blocks of rows (bounded memory).
+    The unequal pairs are counted only once one is found."""
     n = A.shape[0]
-    step = max(1, 2**22 // n)  # blocks of rows: bounded memory for large n
+    step = max(1, 2**22 // n)
+    first, pairs = None, 0
     for r0 in range(0, n, step):
         a, b = A[r0 : r0 + step], A[:, r0 : r0 + step].T
-        if np.allclose(a, b, rtol=1e-10, atol=1e-12):
+        if first is None and np.allclose(a, b, rtol=1e-10, atol=1e-12):
             continue
-        bad = ~np.isclose(a, b, rtol=1e-10, atol=1e-12)
-        i, j = np.argwhere(bad)[0]
-        i += r0
-        raise ValueError(f"{name}: not symmetric (cell [{i}, {j}] = {A[i, j]} but [{j}, {i}] = {A[j, i]}); "
-                         "undirected analysis uses each pair once - pass directed=True (--directed) for directed data")
+        upper = np.arange(n)[None, :] > np.arange(r0, r0 + a.shape[0])[:, None]  # each pair once
+        bad = ~np.isclose(a, b, rtol=1e-10, atol=1e-12) & upper
+        pairs += int(bad.sum())
+        if first is None and bad.any():
+            k, j = np.argwhere(bad)[0]
+            first = (int(r0 + k), int(j))
+    if first is not None:
+        i, j = first
+        raise AsymmetricError(name, i, j, float(A[i, j]), float(A[j, i]), pairs)
 
 
 def _named_predictors(xs) -> tuple[list[str], list]:

@@ -52,7 +52,7 @@ class SelectionResult:
         rows = []
         for name, res in self.models.items():
             d = res.to_dict()
-            row = {"model": name, "predictors": ", ".join(t for t in res.terms if t != qap_intercept())
+            row = {"model": name, "predictors": ", ".join(res.terms[1:])  # the terms fitted, intercept first
                    if hasattr(res, "terms") else ", ".join(self.specs.get(name, [])),
                    "n_councils": self.councils_by_model.get(name, self.n_councils), "n_dyads": d.get("n_dyads")}
             for key in ("r_squared", "adj_r_squared", "r_squared_p", "null_deviance", "deviance"):
@@ -146,12 +146,6 @@ def partner_selection_models(pdata, table: pd.DataFrame, specs: dict[str, list[s
                            method="logistic_qap" if logistic else "mrqap",
                            permutations=permutations, seed=seed, specs=specs, councils_by_model=used,
                            omitted=omitted, not_fitted=not_fitted)
-
-
-def qap_intercept() -> str:
-    from lgnet.stats import qap
-
-    return qap.INTERCEPT
 
 
 def _constant_predictors(xs: dict[str, np.ndarray], n: int) -> list[dict]:

@@ -63,6 +63,7 @@ def test_semicolon_file_with_decimal_commas_is_recognised(tmp_path):
     ("euro.csv", "id;a;b;c\na;0;1;2\nb;1;0;3\nc;2;3;0\n", "utf-8", "separated by ';'"),
     ("tabs.csv", "id\ta\tb\na\t0\t0.5\nb\t0.5\t0\n", "utf-8", "separated by tabs"),
     ("unicode.csv", "id\ta\tb\na\t0\t1\nb\t1\t0\n", "utf-16", "the file is UTF-16"),
+    ("bare16.csv", "id,a,b\na,0,1\nb,1,0\n", "utf-16-le", "the file is UTF-16"),  # no byte-order mark
 ])
 def test_other_dialects_without_decimal_commas_are_named_with_the_fix(tmp_path, name, text, encoding, says):
     path = tmp_path / name
